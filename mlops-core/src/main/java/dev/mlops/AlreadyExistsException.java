@@ -1,0 +1,16 @@
+package dev.mlops;
+
+import org.jspecify.annotations.Nullable;
+
+/** A thing with that name or identity exists already (experiment name, registered model, param with another value). */
+public class AlreadyExistsException extends MlopsException {
+  private static final long serialVersionUID = 1L;
+
+  public AlreadyExistsException(String message) {
+    super(message);
+  }
+
+  public AlreadyExistsException(String message, @Nullable Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.mlops;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The resolved configuration of one {@link Mlops}: what {@link Mlops.Builder} was given, completed
+ * from system properties, the environment and defaults, in that order. Read it with {@link
+ * Mlops#config()}.
+ *
+ * <table>
+ *   <caption>Settings and where they come from</caption>
+ *   <tr><th>getter</th><th>system property</th><th>environment</th><th>default</th></tr>
+ *   <tr><td>{@link #trackingUri}</td><td>{@code mlops.tracking.uri}</td>
+ *       <td>{@code MLOPS_TRACKING_URI}, then {@code MLFLOW_TRACKING_URI}</td>
+ *       <td>{@code sqlite:///mlflow.db} in the working directory</td></tr>
+ *   <tr><td>{@link #registryUri}</td><td>{@code mlops.registry.uri}</td>
+ *       <td>{@code MLOPS_REGISTRY_URI}, then {@code MLFLOW_REGISTRY_URI}</td>
+ *       <td>the tracking URI</td></tr>
+ *   <tr><td>{@link #artifactRoot}</td><td>{@code mlops.artifact.root}</td>
+ *       <td>{@code MLOPS_ARTIFACT_ROOT}</td>
+ *       <td>the backend's own ({@code ./mlruns} for the embedded store)</td></tr>
+ *   <tr><td>{@link #cacheDir}</td><td>{@code mlops.cache.dir}</td><td>{@code MLOPS_CACHE_DIR}</td>
+ *       <td>{@code ~/.cache/mlops/models}</td></tr>
+ *   <tr><td>{@link #logQueueCapacity}</td><td>{@code mlops.log.queue.capacity}</td>
+ *       <td>{@code MLOPS_LOG_QUEUE_CAPACITY}</td><td>100,000 points</td></tr>
+ *   <tr><td>{@link #closeTimeout}</td><td>{@code mlops.close.timeout.ms}</td>
+ *       <td>{@code MLOPS_CLOSE_TIMEOUT_MS}</td><td>60 s</td></tr>
+ * </table>
+ *
+ * @param trackingUri where experiments and runs live
+ * @param registryUri where registered models live
+ * @param artifactRoot default artifact root for new experiments, null for the backend's own
+ * @param cacheDir local model download cache
+ * @param workingDirectory directory that relative defaults are resolved against
+ * @param logQueueCapacity points buffered before logging calls wait
+ * @param closeTimeout how long {@link ActiveRun#close()} and {@link Mlops#close()} wait for pending
+ *     points
+ * @param settings every other setting by environment-variable name (tokens, endpoints); never
+ *     printed
+ */
+public record MlopsConfig(
+    String trackingUri,
+    String registryUri,
+    @Nullable String artifactRoot,
+    Path cacheDir,
+    Path workingDirectory,
+    int logQueueCapacity,
+    Duration closeTimeout,
+    Map<String, String> settings) {
+
+  public MlopsConfig {
+    settings = Map.copyOf(settings);
+    if (logQueueCapacity < 1) {
+      throw new InvalidInputException(
+          "logQueueCapacity must be at least 1, got " + logQueueCapacity + ".");
+    }
+    if (closeTimeout.isNegative()) {
+      throw new InvalidInputException("closeTimeout must not be negative, got " + closeTimeout + ".");
+    }
+  }
+
+  /** The default artifact root, if one was configured. */
+  public Optional<String> artifactRootUri() {
+    return Optional.ofNullable(artifactRoot);
+  }
+
+  /** A setting by environment-variable name, e.g. {@code MLFLOW_TRACKING_TOKEN}. */
+  public Optional<String> setting(String name) {
+    return Optional.ofNullable(settings.get(name));
+  }
+
+  /** Shows URIs and sizes, never setting values (they may hold credentials). */
+  @Override
+  public String toString() {
+    return "MlopsConfig[trackingUri="
+        + trackingUri
+        + ", registryUri="
+        + registryUri
+        + ", artifactRoot="
+        + artifactRoot
+        + ", cacheDir="
+        + cacheDir
+        + ", logQueueCapacity="
+        + logQueueCapacity
+        + ", closeTimeout="
+        + closeTimeout
+        + ", settings="
+        + settings.keySet()
+        + "]";
+  }
+}

@@ -1,0 +1,148 @@
+package dev.mlops.internal.config;
+
+import dev.mlops.InvalidInputException;
+import dev.mlops.MlopsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Completes builder values from system properties, then the environment, then defaults. A setting
+ * named {@code FOO_BAR} in the environment is {@code foo.bar} as a system property.
+ */
+public final class ConfigResolver {
+
+  /** The embedded default, as in MLflow since 3.7. */
+  public static final String DEFAULT_TRACKING_URI = "sqlite:///mlflow.db";
+
+  /** Environment names passed to backends as settings when present. */
+  static final List<String> PASSED_SETTINGS =
+      List.of(
+          "MLFLOW_TRACKING_TOKEN",
+          "MLFLOW_TRACKING_USERNAME",
+          "MLFLOW_TRACKING_PASSWORD",
+          "MLFLOW_TRACKING_INSECURE_TLS",
+          "MLFLOW_TRACKING_SERVER_CERT_PATH",
+          "MLFLOW_TRACKING_CLIENT_CERT_PATH",
+          "MLFLOW_HTTP_REQUEST_TIMEOUT",
+          "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+          "MLFLOW_S3_ENDPOINT_URL",
+          "MLFLOW_S3_IGNORE_TLS",
+          "MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD",
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "AWS_SESSION_TOKEN",
+          "AWS_REGION",
+          "AWS_DEFAULT_REGION",
+          "AWS_PROFILE",
+          "AWS_ENDPOINT_URL",
+          "GOOGLE_APPLICATION_CREDENTIALS",
+          "GOOGLE_CLOUD_PROJECT",
+          "USER");
+
+  private final Map<String, String> environment;
+  private final Properties systemProperties;
+
+  public ConfigResolver(Map<String, String> environment, Properties systemProperties) {
+    this.environment = environment;
+    this.systemProperties = systemProperties;
+  }
+
+  public MlopsConfig resolve(
+      @Nullable String trackingUri,
+      @Nullable String registryUri,
+      @Nullable String artifactRoot,
+      @Nullable Path cacheDir,
+      @Nullable Path workingDirectory,
+      @Nullable Integer logQueueCapacity,
+      @Nullable Duration closeTimeout,
+      Map<String, String> explicitSettings) {
+    String tracking =
+        first(trackingUri, lookup("MLOPS_TRACKING_URI"), lookup("MLFLOW_TRACKING_URI"));
+    if (tracking == null || tracking.isBlank()) {
+      tracking = DEFAULT_TRACKING_URI;
+    }
+    String registry =
+        first(registryUri, lookup("MLOPS_REGISTRY_URI"), lookup("MLFLOW_REGISTRY_URI"));
+    if (registry == null || registry.isBlank()) {
+      registry = tracking;
+    }
+    String artifacts = first(artifactRoot, lookup("MLOPS_ARTIFACT_ROOT"));
+    Path work =
+        workingDirectory != null
+            ? workingDirectory
+            : Path.of(systemProperties.getProperty("user.dir", ".")).toAbsolutePath();
+    Path cache = cacheDir;
+    if (cache == null) {
+      String c = lookup("MLOPS_CACHE_DIR");
+      cache =
+          c != null
+              ? Path.of(c)
+              : Path.of(systemProperties.getProperty("user.home", "."), ".cache", "mlops", "models");
+    }
+    int capacity =
+        logQueueCapacity != null
+            ? logQueueCapacity
+            : parseInt("MLOPS_LOG_QUEUE_CAPACITY", lookup("MLOPS_LOG_QUEUE_CAPACITY"), 100_000);
+    Duration timeout =
+        closeTimeout != null
+            ? closeTimeout
+            : Duration.ofMillis(
+                parseInt("MLOPS_CLOSE_TIMEOUT_MS", lookup("MLOPS_CLOSE_TIMEOUT_MS"), 60_000));
+
+    Map<String, String> settings = new HashMap<>();
+    for (String name : PASSED_SETTINGS) {
+      String v = lookup(name);
+      if (v != null) {
+        settings.put(name, v);
+      }
+    }
+    settings.putAll(explicitSettings);
+    return new MlopsConfig(
+        tracking.trim(),
+        registry.trim(),
+        artifacts,
+        cache.toAbsolutePath(),
+        work.toAbsolutePath(),
+        capacity,
+        timeout,
+        settings);
+  }
+
+  /** System property ({@code foo.bar} for {@code FOO_BAR}), then environment variable. */
+  public @Nullable String lookup(String envName) {
+    String prop = systemProperties.getProperty(envName.toLowerCase(Locale.ROOT).replace('_', '.'));
+    if (prop != null && !prop.isEmpty()) {
+      return prop;
+    }
+    String env = environment.get(envName);
+    return env == null || env.isEmpty() ? null : env;
+  }
+
+  private static int parseInt(String name, @Nullable String value, int fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(
+          name + " must be a whole number, got '" + value + "'. Fix or unset it.");
+    }
+  }
+
+  @SafeVarargs
+  private static <T> @Nullable T first(@Nullable T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+}

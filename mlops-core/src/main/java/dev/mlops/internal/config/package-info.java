@@ -1,0 +1,5 @@
+/** Internal: config. Not API. */
+@NullMarked
+package dev.mlops.internal.config;
+
+import org.jspecify.annotations.NullMarked;

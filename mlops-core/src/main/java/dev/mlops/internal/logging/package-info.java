@@ -1,0 +1,5 @@
+/** Internal: logging. Not API. */
+@NullMarked
+package dev.mlops.internal.logging;
+
+import org.jspecify.annotations.NullMarked;

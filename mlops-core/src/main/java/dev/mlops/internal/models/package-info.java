@@ -1,0 +1,5 @@
+/** Internal: models. Not API. */
+@NullMarked
+package dev.mlops.internal.models;
+
+import org.jspecify.annotations.NullMarked;

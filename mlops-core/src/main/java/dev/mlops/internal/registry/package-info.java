@@ -1,0 +1,5 @@
+/** Internal: registry. Not API. */
+@NullMarked
+package dev.mlops.internal.registry;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Internal: store. Not API. */
+@NullMarked
+package dev.mlops.internal.store;
+
+import org.jspecify.annotations.NullMarked;

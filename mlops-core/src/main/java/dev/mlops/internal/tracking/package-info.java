@@ -1,0 +1,5 @@
+/** Internal: tracking. Not API. */
+@NullMarked
+package dev.mlops.internal.tracking;
+
+import org.jspecify.annotations.NullMarked;
