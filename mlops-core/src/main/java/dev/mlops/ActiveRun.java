@@ -17,9 +17,10 @@ import java.util.Map;
  * }</pre>
  *
  * <p>The {@code log*} and {@code setTag} calls validate their arguments at once (a bad key throws
- * {@link InvalidInputException} in the caller) and then return without waiting for I/O: points go to
- * a bounded queue that a background worker writes in batches. {@link #flush()} waits for everything
- * logged before it and throws the first failure. When the queue is full the caller waits.
+ * {@link InvalidInputException} in the caller) and then return without waiting for I/O: points go
+ * to a bounded queue that a background worker writes in batches. {@link #flush()} waits for
+ * everything logged before it and throws the first failure. When the queue is full the caller
+ * waits.
  *
  * <p>Thread-safe: many threads may log to one run at once. Artifact calls are synchronous.
  */
@@ -64,7 +65,10 @@ public interface ActiveRun extends AutoCloseable {
   /** Copies a local directory's contents into {@code artifactPath} ("" for the root). */
   void logArtifacts(Path localDir, String artifactPath);
 
-  /** Writes {@code text} (UTF-8) as the artifact file {@code artifactFile}, e.g. {@code notes/a.txt}. */
+  /**
+   * Writes {@code text} (UTF-8) as the artifact file {@code artifactFile}, e.g. {@code
+   * notes/a.txt}.
+   */
   void logText(String text, String artifactFile);
 
   /** Starts a nested run in the same experiment, with this run as its parent. */

@@ -2,7 +2,10 @@ package dev.mlops;
 
 import org.jspecify.annotations.Nullable;
 
-/** A thing with that name or identity exists already (experiment name, registered model, param with another value). */
+/**
+ * A thing with that name or identity exists already (experiment name, registered model, param with
+ * another value).
+ */
 public class AlreadyExistsException extends MlopsException {
   private static final long serialVersionUID = 1L;
 

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Files under one root URI ({@code file:}, {@code s3://}, {@code gs://}, ...). Paths are relative to
- * the root with {@code /} separators; {@code ..}, absolute paths and NUL are rejected.
+ * Files under one root URI ({@code file:}, {@code s3://}, {@code gs://}, ...). Paths are relative
+ * to the root with {@code /} separators; {@code ..}, absolute paths and NUL are rejected.
  *
  * <p>Get one from {@link Artifacts#store(String)} or {@link Artifacts#forRun(String)}. Writes are
  * atomic: a reader never sees half a file. Thread-safe.
@@ -29,12 +29,14 @@ public interface ArtifactStore extends AutoCloseable {
   /** Copies a stream to {@code path}. */
   void upload(InputStream content, String path);
 
-  /** The direct children of directory {@code path} ("" for the root); empty when it does not exist. */
+  /**
+   * The direct children of directory {@code path} ("" for the root); empty when it does not exist.
+   */
   List<FileInfo> list(String path);
 
   /**
-   * Copies {@code path} (a file, or a directory recursively) into {@code targetDir}, keeping the last
-   * segment's name, and returns the local path.
+   * Copies {@code path} (a file, or a directory recursively) into {@code targetDir}, keeping the
+   * last segment's name, and returns the local path.
    *
    * @throws NotFoundException when nothing is stored at {@code path}
    */

@@ -12,8 +12,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>URIs: {@code file:}/plain paths, {@code runs:/<runId>/<path>}, {@code models:/...}, and any
- * scheme an {@link dev.mlops.spi.ArtifactStoreProvider} on the classpath handles ({@code s3://} with
- * {@code mlops-s3}, {@code gs://} with {@code mlops-gcs}). Thread-safe.
+ * scheme an {@link dev.mlops.spi.ArtifactStoreProvider} on the classpath handles ({@code s3://}
+ * with {@code mlops-s3}, {@code gs://} with {@code mlops-gcs}). Thread-safe.
  */
 public interface Artifacts {
 

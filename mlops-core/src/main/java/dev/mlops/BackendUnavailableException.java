@@ -2,7 +2,10 @@ package dev.mlops;
 
 import org.jspecify.annotations.Nullable;
 
-/** The backend could not be reached or stayed busy past the retry budget; the operation may succeed later. */
+/**
+ * The backend could not be reached or stayed busy past the retry budget; the operation may succeed
+ * later.
+ */
 public class BackendUnavailableException extends MlopsException {
   private static final long serialVersionUID = 1L;
 

@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>{@code mlops-mlflow}</td></tr>
  * </table>
  *
- * <p>Thread-safe; open one per application and share it. {@link #close()} flushes runs still open and
- * releases connections and threads.
+ * <p>Thread-safe; open one per application and share it. {@link #close()} flushes runs still open
+ * and releases connections and threads.
  */
 public final class Mlops implements AutoCloseable {
 
@@ -169,7 +169,9 @@ public final class Mlops implements AutoCloseable {
       return this;
     }
 
-    /** Replaces the system properties read for settings (default: {@link System#getProperties()}). */
+    /**
+     * Replaces the system properties read for settings (default: {@link System#getProperties()}).
+     */
     public Builder systemProperties(Properties properties) {
       this.systemProperties = properties;
       return this;

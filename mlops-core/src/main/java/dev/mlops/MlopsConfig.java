@@ -1,5 +1,6 @@
 package dev.mlops;
 
+import dev.mlops.internal.config.Redaction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -59,7 +60,8 @@ public record MlopsConfig(
           "logQueueCapacity must be at least 1, got " + logQueueCapacity + ".");
     }
     if (closeTimeout.isNegative()) {
-      throw new InvalidInputException("closeTimeout must not be negative, got " + closeTimeout + ".");
+      throw new InvalidInputException(
+          "closeTimeout must not be negative, got " + closeTimeout + ".");
     }
   }
 
@@ -77,11 +79,11 @@ public record MlopsConfig(
   @Override
   public String toString() {
     return "MlopsConfig[trackingUri="
-        + trackingUri
+        + Redaction.uri(trackingUri)
         + ", registryUri="
-        + registryUri
+        + Redaction.uri(registryUri)
         + ", artifactRoot="
-        + artifactRoot
+        + (artifactRoot == null ? null : Redaction.uri(artifactRoot))
         + ", cacheDir="
         + cacheDir
         + ", logQueueCapacity="

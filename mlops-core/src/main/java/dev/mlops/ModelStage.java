@@ -32,6 +32,8 @@ public enum ModelStage {
       }
     }
     throw new InvalidInputException(
-        "Unknown model stage '" + value + "': expected one of None, Staging, Production, Archived.");
+        "Unknown model stage '"
+            + value
+            + "': expected one of None, Staging, Production, Archived.");
   }
 }

@@ -11,7 +11,10 @@ import java.util.Map;
  * @param tags all tags, by key, including system tags such as {@code mlflow.runName}
  */
 public record Run(
-    RunInfo info, Map<String, String> params, Map<String, Metric> metrics, Map<String, String> tags) {
+    RunInfo info,
+    Map<String, String> params,
+    Map<String, Metric> metrics,
+    Map<String, String> tags) {
   public Run {
     params = Map.copyOf(params);
     metrics = Map.copyOf(metrics);

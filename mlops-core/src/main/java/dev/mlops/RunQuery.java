@@ -18,11 +18,11 @@ import org.jspecify.annotations.Nullable;
  * Page<Run> page = tracking.searchRuns(q);
  * }</pre>
  *
- * <p>Filter: clauses joined by {@code AND}; left sides {@code metrics.<key>}, {@code
- * params.<key>}, {@code tags.<key>} and {@code attributes.<name>} (run_id, run_name, status,
- * start_time, end_time, artifact_uri, user_id; a bare name means an attribute); keys may be
- * backticked or double-quoted; operators {@code = != < <= > >= LIKE ILIKE IN NOT IN}. Order: up to
- * the same kinds of keys with {@code ASC}/{@code DESC}; default {@code start_time DESC}.
+ * <p>Filter: clauses joined by {@code AND}; left sides {@code metrics.<key>}, {@code params.<key>},
+ * {@code tags.<key>} and {@code attributes.<name>} (run_id, run_name, status, start_time, end_time,
+ * artifact_uri, user_id; a bare name means an attribute); keys may be backticked or double-quoted;
+ * operators {@code = != < <= > >= LIKE ILIKE IN NOT IN}. Order: up to the same kinds of keys with
+ * {@code ASC}/{@code DESC}; default {@code start_time DESC}.
  *
  * @param experimentIds at least one experiment
  * @param filter the filter, empty for all runs

@@ -10,7 +10,10 @@ public enum RunStatus {
   FAILED,
   KILLED;
 
-  /** True for {@link #FINISHED}, {@link #FAILED} and {@link #KILLED}: nothing may be logged any more. */
+  /**
+   * True for {@link #FINISHED}, {@link #FAILED} and {@link #KILLED}: nothing may be logged any
+   * more.
+   */
   public boolean isTerminal() {
     return this == FINISHED || this == FAILED || this == KILLED;
   }

@@ -52,7 +52,8 @@ public final class MlopsRuntime implements AutoCloseable {
     }
     this.tracking = new DefaultTracking(trackingBackend, stores, config);
     this.artifacts = new DefaultArtifacts(stores, trackingBackend, this::models);
-    this.models = new DefaultModels(this::registryBackend, trackingBackend, stores, config.cacheDir());
+    this.models =
+        new DefaultModels(this::registryBackend, trackingBackend, stores, config.cacheDir());
     LOG.debug("Opened {}", config);
   }
 
@@ -96,7 +97,9 @@ public final class MlopsRuntime implements AutoCloseable {
     ensureOpen();
     if (registryBackend == null) {
       registryBackend =
-          providers.registry(Uris.scheme(config.registryUri())).create(context(config.registryUri()));
+          providers
+              .registry(Uris.scheme(config.registryUri()))
+              .create(context(config.registryUri()));
     }
     return registryBackend;
   }

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds providers with {@link ServiceLoader} and picks one by URI scheme: the highest priority wins;
- * a tie is broken by class name, with a warning. When none handles a scheme, the exception names the
- * Maven artifact that does.
+ * Finds providers with {@link ServiceLoader} and picks one by URI scheme: the highest priority
+ * wins; a tie is broken by class name, with a warning. When none handles a scheme, the exception
+ * names the Maven artifact that does.
  */
 public final class Providers {
 
@@ -92,9 +92,7 @@ public final class Providers {
       throw new MlopsException(missingMessage(scheme, what));
     }
     candidates.sort(
-        Comparator.comparingInt(priority)
-            .reversed()
-            .thenComparing(p -> p.getClass().getName()));
+        Comparator.comparingInt(priority).reversed().thenComparing(p -> p.getClass().getName()));
     if (candidates.size() > 1
         && priority.applyAsInt(candidates.get(0)) == priority.applyAsInt(candidates.get(1))) {
       LOG.warn(
@@ -102,7 +100,9 @@ public final class Providers {
           what,
           scheme,
           candidates.get(0).getClass().getName(),
-          candidates.subList(1, candidates.size()).stream().map(p -> p.getClass().getName()).toList());
+          candidates.subList(1, candidates.size()).stream()
+              .map(p -> p.getClass().getName())
+              .toList());
     }
     return candidates.get(0);
   }

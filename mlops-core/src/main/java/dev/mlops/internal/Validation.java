@@ -32,7 +32,8 @@ public final class Validation {
   /** A metric, param or tag key: 1-250 characters of letters, digits, {@code _-./ :}. */
   public static String key(String kind, @Nullable String key) {
     if (key == null || key.isEmpty()) {
-      throw new InvalidInputException(kind + " key must not be empty: give it a name such as 'loss'.");
+      throw new InvalidInputException(
+          kind + " key must not be empty: give it a name such as 'loss'.");
     }
     if (key.length() > MAX_KEY_LENGTH) {
       throw new InvalidInputException(

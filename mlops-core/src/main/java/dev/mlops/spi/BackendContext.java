@@ -20,8 +20,8 @@ public interface BackendContext {
   URI parsedUri();
 
   /**
-   * A setting by its environment-variable name, e.g. {@code MLFLOW_TRACKING_TOKEN}: builder
-   * value, then system property (lowercase, dots for underscores), then the environment.
+   * A setting by its environment-variable name, e.g. {@code MLFLOW_TRACKING_TOKEN}: builder value,
+   * then system property (lowercase, dots for underscores), then the environment.
    */
   Optional<String> setting(String name);
 
@@ -32,8 +32,8 @@ public interface BackendContext {
   Path workingDirectory();
 
   /**
-   * The resource registered under {@code key} for this {@link dev.mlops.Mlops}, created on first use
-   * and closed when it closes.
+   * The resource registered under {@code key} for this {@link dev.mlops.Mlops}, created on first
+   * use and closed when it closes.
    */
   <T extends AutoCloseable> T shared(String key, Class<T> type, Supplier<T> factory);
 

@@ -10,7 +10,8 @@ package dev.mlops.spi;
  * @param maxEntities metrics + params + tags per batch
  * @param maxBytes rough serialized size per batch
  */
-public record BatchLimits(int maxMetrics, int maxParams, int maxTags, int maxEntities, long maxBytes) {
+public record BatchLimits(
+    int maxMetrics, int maxParams, int maxTags, int maxEntities, long maxBytes) {
 
   /** MLflow's REST limits: 1000 metrics, 100 params, 100 tags, 1000 entities, 1 MB. */
   public static final BatchLimits MLFLOW = new BatchLimits(1000, 100, 100, 1000, 1_000_000);

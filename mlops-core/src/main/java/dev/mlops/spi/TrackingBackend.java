@@ -63,10 +63,10 @@ public interface TrackingBackend extends AutoCloseable {
   void restoreRun(String runId);
 
   /**
-   * Writes one batch atomically where the backend can. Idempotent: a metric point identical in
-   * key, value, timestamp and step to a stored one is not stored again; a param with the same value
-   * is accepted; a param with another value fails with {@link dev.mlops.InvalidInputException}
-   * naming the key. Fails with {@link dev.mlops.InvalidInputException} when the run is not active.
+   * Writes one batch atomically where the backend can. Idempotent: a metric point identical in key,
+   * value, timestamp and step to a stored one is not stored again; a param with the same value is
+   * accepted; a param with another value fails with {@link dev.mlops.InvalidInputException} naming
+   * the key. Fails with {@link dev.mlops.InvalidInputException} when the run is not active.
    */
   void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags);
 

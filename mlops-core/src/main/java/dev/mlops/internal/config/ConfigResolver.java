@@ -83,7 +83,8 @@ public final class ConfigResolver {
       cache =
           c != null
               ? Path.of(c)
-              : Path.of(systemProperties.getProperty("user.home", "."), ".cache", "mlops", "models");
+              : Path.of(
+                  systemProperties.getProperty("user.home", "."), ".cache", "mlops", "models");
     }
     int capacity =
         logQueueCapacity != null

@@ -7,8 +7,7 @@ public final class Redaction {
 
   private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
   private static final Pattern SECRET_QUERY =
-      Pattern.compile(
-          "(?i)((?:token|secret|password|signature|key|credential)[^=&\\s]*=)[^&\\s]+");
+      Pattern.compile("(?i)((?:token|secret|password|signature|key|credential)[^=&\\s]*=)[^&\\s]+");
 
   private Redaction() {}
 
