@@ -5,6 +5,7 @@ import dev.mlops.FileInfo;
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
 import dev.mlops.NotFoundException;
+import dev.mlops.internal.LocalFiles;
 import dev.mlops.internal.Uris;
 import dev.mlops.internal.Validation;
 import java.io.IOException;
@@ -17,12 +18,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -289,7 +288,7 @@ public final class LocalArtifactStore implements ArtifactStore {
       return;
     }
     try {
-      deleteTree(target);
+      LocalFiles.deleteTree(target);
     } catch (IOException e) {
       throw new MlopsException(
           "Could not delete '" + p + "' under " + rootUri + ": " + describe(e), e);
@@ -490,38 +489,6 @@ public final class LocalArtifactStore implements ArtifactStore {
   }
 
   // ---- deletion
-
-  /** Deletes a file, link or directory tree; links are removed, never followed. */
-  static void deleteTree(Path target) throws IOException {
-    Files.walkFileTree(
-        target,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw e;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException e)
-              throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.deleteIfExists(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
-  }
 
   private static void deleteQuietly(Path file) {
     try {

@@ -1,19 +1,17 @@
 package dev.mlops.internal.models;
 
 import dev.mlops.MlopsException;
+import dev.mlops.internal.LocalFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A content-addressed download cache, safe for concurrent threads and processes sharing one
@@ -134,7 +131,7 @@ final class ModelCache {
     Files.createDirectories(tmpRoot);
     removeAbandoned(tmpRoot, sha);
     if (Files.exists(entry)) {
-      deleteTree(entry); // no marker: not written by this cache, or damaged
+      LocalFiles.deleteTree(entry); // no marker: not written by this cache, or damaged
     }
     Path tmp = tmpRoot.resolve(sha + "-" + UUID.randomUUID());
     Files.createDirectory(tmp);
@@ -182,7 +179,7 @@ final class ModelCache {
       s.forEach(abandoned::add);
     }
     for (Path p : abandoned) {
-      deleteTree(p);
+      LocalFiles.deleteTree(p);
     }
   }
 
@@ -203,35 +200,9 @@ final class ModelCache {
 
   private static void deleteQuietly(Path p) {
     try {
-      deleteTree(p);
+      LocalFiles.deleteTree(p);
     } catch (IOException ignored) {
       // removed by the next download of the same key
     }
-  }
-
-  private static void deleteTree(Path target) throws IOException {
-    if (!Files.exists(target)) {
-      return;
-    }
-    Files.walkFileTree(
-        target,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e)
-              throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.deleteIfExists(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
