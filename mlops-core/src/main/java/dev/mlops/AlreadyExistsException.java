@@ -2,10 +2,7 @@ package dev.mlops;
 
 import org.jspecify.annotations.Nullable;
 
-/**
- * A thing with that name or identity exists already (experiment name, registered model, param with
- * another value).
- */
+/** A thing with that name exists already: an experiment name, a registered model name. */
 public class AlreadyExistsException extends MlopsException {
   private static final long serialVersionUID = 1L;
 

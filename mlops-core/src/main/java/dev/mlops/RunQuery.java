@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Filter: clauses joined by {@code AND}; left sides {@code metrics.<key>}, {@code params.<key>},
  * {@code tags.<key>} and {@code attributes.<name>} (run_id, run_name, status, start_time, end_time,
  * artifact_uri, user_id; a bare name means an attribute); keys may be backticked or double-quoted;
- * operators {@code = != < <= > >= LIKE ILIKE IN NOT IN}. Order: up to the same kinds of keys with
- * {@code ASC}/{@code DESC}; default {@code start_time DESC}.
+ * operators {@code = != < <= >} {@code >=} on metrics and numeric attributes, {@code = != LIKE
+ * ILIKE} on params, tags and string attributes ({@code LIKE} is case-sensitive, {@code ILIKE} is
+ * not), and {@code IN}/{@code NOT IN} with a list on {@code run_id}, as in MLflow. Order: the same
+ * kinds of keys with {@code ASC}/{@code DESC}; default {@code start_time DESC}.
  *
  * @param experimentIds at least one experiment
  * @param filter the filter, empty for all runs
