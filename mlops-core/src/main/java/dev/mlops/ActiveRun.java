@@ -1,5 +1,7 @@
 package dev.mlops;
 
+import dev.mlops.model.LoggedModel;
+import dev.mlops.model.OnnxModel;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -70,6 +72,22 @@ public interface ActiveRun extends AutoCloseable {
    * notes/a.txt}.
    */
   void logText(String text, String artifactFile);
+
+  /**
+   * Logs an ONNX model as an MLflow model directory under {@code artifactPath}: {@code MLmodel}
+   * with the {@code onnx} flavor and signature, the model file, and the optional input example and
+   * baseline profile. See {@link OnnxModel}.
+   *
+   * @throws InvalidInputException when the file is not an ONNX model, or a given signature or
+   *     example does not fit the graph
+   */
+  LoggedModel logModel(String artifactPath, OnnxModel model);
+
+  /**
+   * Logs an ONNX model like {@link #logModel(String, OnnxModel)}, then registers it as a new
+   * version of {@code registeredModelName} (created when missing).
+   */
+  LoggedModel logModel(String artifactPath, OnnxModel model, String registeredModelName);
 
   /** Starts a nested run in the same experiment, with this run as its parent. */
   ActiveRun startChild(String runName);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.Mlops;
 import dev.mlops.ModelVersion;
+import dev.mlops.testkit.onnx.OnnxTestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,20 @@ class ReadmeTest {
       assertThat(champion.source()).endsWith("/model");
       assertThat(mlops.models().download("models:/fraud@champion").resolve("weights.json"))
           .hasContent("{\"w\": [1, 2]}");
+    }
+  }
+
+  @Test
+  @DisplayName("the serving blocks log an ONNX model, load it by alias and follow the alias")
+  void servingBlocksRun() {
+    Path onnx =
+        OnnxTestModels.linear(new float[] {1, 2, 3, 4}, 0).writeTo(dir.resolve("model.onnx"));
+    ReadmeExample.logOnnxModel(onnx);
+    ReadmeExample.serveChampion();
+    ReadmeExample.followChampion();
+    try (Mlops mlops = Mlops.open()) {
+      assertThat(mlops.registry().getModelVersionByAlias("fraud-onnx", "champion").version())
+          .isEqualTo(1);
     }
   }
 

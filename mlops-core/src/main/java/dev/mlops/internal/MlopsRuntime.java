@@ -50,7 +50,7 @@ public final class MlopsRuntime implements AutoCloseable {
       shared.close();
       throw e;
     }
-    this.tracking = new DefaultTracking(trackingBackend, stores, config);
+    this.tracking = new DefaultTracking(trackingBackend, stores, config, this::registry);
     this.artifacts = new DefaultArtifacts(stores, trackingBackend, this::models);
     this.models =
         new DefaultModels(this::registryBackend, trackingBackend, stores, config.cacheDir());

@@ -6,6 +6,9 @@ import dev.mlops.RunInfo;
 import dev.mlops.RunStatus;
 import dev.mlops.internal.Validation;
 import dev.mlops.internal.logging.RunChannel;
+import dev.mlops.internal.mlmodel.ModelLog;
+import dev.mlops.model.LoggedModel;
+import dev.mlops.model.OnnxModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,7 @@ final class DefaultActiveRun implements ActiveRun {
   private final RunChannel channel;
   private final KnownKeys keys;
   private final RunArtifacts artifacts;
+  private final ModelLog models;
   private final AtomicBoolean ended = new AtomicBoolean();
 
   DefaultActiveRun(DefaultTracking tracking, RunInfo info, RunChannel channel, KnownKeys keys) {
@@ -39,6 +43,7 @@ final class DefaultActiveRun implements ActiveRun {
     this.channel = channel;
     this.keys = keys;
     this.artifacts = new RunArtifacts(tracking.stores(), info.artifactUri());
+    this.models = new ModelLog(tracking::registry);
   }
 
   @Override
@@ -152,6 +157,23 @@ final class DefaultActiveRun implements ActiveRun {
   public void logText(String text, String artifactFile) {
     ensureActive();
     artifacts.logText(text, artifactFile);
+  }
+
+  @Override
+  public LoggedModel logModel(String artifactPath, OnnxModel model) {
+    ensureActive();
+    return models.log(this, artifactPath, model, null);
+  }
+
+  @Override
+  public LoggedModel logModel(String artifactPath, OnnxModel model, String registeredModelName) {
+    ensureActive();
+    if (registeredModelName == null) {
+      throw new InvalidInputException(
+          "Registered model name must not be null: use logModel(path, model) to log without"
+              + " registering.");
+    }
+    return models.log(this, artifactPath, model, registeredModelName);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.mlops.InvalidInputException;
 import dev.mlops.Metric;
 import dev.mlops.MlopsConfig;
 import dev.mlops.MlopsException;
+import dev.mlops.ModelRegistry;
 import dev.mlops.Page;
 import dev.mlops.Param;
 import dev.mlops.Run;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -71,6 +73,20 @@ public final class DefaultTracking implements Tracking {
   private final RunStarter starter;
   private final Map<String, DefaultActiveRun> openRuns = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private Supplier<ModelRegistry> registry = DefaultTracking::noRegistry;
+
+  /**
+   * As {@link #DefaultTracking(TrackingBackend, ArtifactStores, MlopsConfig)}, with the registry
+   * that {@code ActiveRun.logModel(path, model, registeredModelName)} registers in.
+   */
+  public DefaultTracking(
+      TrackingBackend backend,
+      ArtifactStores stores,
+      MlopsConfig config,
+      Supplier<ModelRegistry> registry) {
+    this(backend, stores, config);
+    this.registry = registry;
+  }
 
   public DefaultTracking(TrackingBackend backend, ArtifactStores stores, MlopsConfig config) {
     this.backend = backend;
@@ -321,6 +337,16 @@ public final class DefaultTracking implements Tracking {
 
   ArtifactStores stores() {
     return stores;
+  }
+
+  ModelRegistry registry() {
+    return registry.get();
+  }
+
+  private static ModelRegistry noRegistry() {
+    throw new MlopsException(
+        "No model registry is configured for this tracking store: open it through Mlops to"
+            + " register models.");
   }
 
   LoggingEngine engine() {

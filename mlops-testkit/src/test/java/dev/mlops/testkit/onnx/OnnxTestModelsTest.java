@@ -1,0 +1,68 @@
+package dev.mlops.testkit.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlops.internal.mlmodel.OnnxGraph;
+import dev.mlops.model.DataType;
+import dev.mlops.model.TensorSpec;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hand-built models read back, through core's ONNX reader, as what they were built to be. */
+class OnnxTestModelsTest {
+
+  @TempDir Path dir;
+
+  private OnnxGraph read(OnnxTestModels.TestModel model) {
+    return OnnxGraph.read(model.writeTo(dir.resolve("m.onnx")));
+  }
+
+  @Test
+  @DisplayName("the linear model is IR 8, opset 13, with its weights left out of the inputs")
+  void linear() {
+    OnnxGraph g = read(OnnxTestModels.linear(new float[] {1, 2, 3}, 0));
+    assertThat(g.irVersion()).isEqualTo(8);
+    assertThat(g.opsets()).containsEntry("", 13L);
+    assertThat(g.producerName()).isEqualTo("mlops-testkit");
+    assertThat(g.signature().inputs()).containsExactly(TensorSpec.of("x", DataType.FLOAT32, -1, 3));
+    assertThat(g.signature().outputs())
+        .containsExactly(TensorSpec.of("y", DataType.FLOAT32, -1, 1));
+  }
+
+  @Test
+  @DisplayName("a fixed batch size reads as a fixed dimension")
+  void fixedBatch() {
+    OnnxGraph g = read(OnnxTestModels.linearFixedBatch(new float[] {1}, 0, 2));
+    assertThat(g.signature().inputs()).containsExactly(TensorSpec.of("x", DataType.FLOAT32, 2, 1));
+  }
+
+  @Test
+  @DisplayName("the MLP has two named inputs and one output")
+  void mlp() {
+    OnnxGraph g = read(OnnxTestModels.mlp(1));
+    assertThat(g.signature().inputNames()).containsExactly("user_features", "item_features");
+    assertThat(g.signature().outputs())
+        .containsExactly(TensorSpec.of("scores", DataType.FLOAT32, -1, 2));
+  }
+
+  @Test
+  @DisplayName("int64 and string inputs, and bool outputs, keep their element types")
+  void idsAndWords() {
+    OnnxGraph g = read(OnnxTestModels.idsAndWords(3));
+    assertThat(g.signature().inputs())
+        .containsExactly(
+            TensorSpec.of("ids", DataType.INT64, -1, 3),
+            TensorSpec.of("words", DataType.STRING, -1));
+    assertThat(g.signature().output("large"))
+        .contains(TensorSpec.of("large", DataType.BOOL, -1, 1));
+  }
+
+  @Test
+  @DisplayName("the reference linear computation is x·w + b")
+  void linearReference() {
+    assertThat(OnnxTestModels.linear(new float[] {1, 2}, 0.5f).predict(new float[][] {{3, 4}}))
+        .containsExactly(11.5f);
+  }
+}
