@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,7 +84,20 @@ public final class Mlops implements AutoCloseable {
     return runtime.models();
   }
 
-  /** Flushes open runs (within {@link MlopsConfig#closeTimeout()}), then releases everything. */
+  /**
+   * The health of background logging: queue depth, points sent and failed, retries, journal size,
+   * last error.
+   */
+  public LoggingStats loggingStats() {
+    return runtime.loggingStats();
+  }
+
+  /**
+   * Flushes open runs (within {@link MlopsConfig#closeTimeout()}), then releases everything. With
+   * {@link Backpressure#SPILL}, points the backend did not take in time stay in the journal for the
+   * next {@code Mlops} on this store; with {@link Backpressure#BLOCK} they are lost and a warning
+   * says how many. A JVM shutdown hook does the same for an {@code Mlops} never closed.
+   */
   @Override
   public void close() {
     runtime.close();
@@ -106,6 +120,9 @@ public final class Mlops implements AutoCloseable {
     private @Nullable Path workingDirectory;
     private @Nullable Integer logQueueCapacity;
     private @Nullable Duration closeTimeout;
+    private @Nullable Backpressure backpressure;
+    private @Nullable Path journalDir;
+    private @Nullable Consumer<LoggingError> loggingErrorListener;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
     private Properties systemProperties = System.getProperties();
@@ -154,6 +171,31 @@ public final class Mlops implements AutoCloseable {
       return this;
     }
 
+    /** What logging calls do when the backend does not keep up; see {@link Backpressure}. */
+    public Builder backpressure(Backpressure backpressure) {
+      this.backpressure = backpressure;
+      return this;
+    }
+
+    /**
+     * Root directory of the local logging journals ({@link Backpressure#SPILL}, and the replay of
+     * earlier journals at open); default {@code ~/.cache/mlops/journal}.
+     */
+    public Builder journalDir(Path journalDir) {
+      this.journalDir = journalDir;
+      return this;
+    }
+
+    /**
+     * Called, from the background logging thread, for every group of points that could not be
+     * stored: rejected by the backend (naming the run and keys), or not written before close. Keep
+     * it short; an exception it throws is logged and ignored.
+     */
+    public Builder onLoggingError(Consumer<LoggingError> listener) {
+      this.loggingErrorListener = listener;
+      return this;
+    }
+
     /**
      * Sets a backend setting by its environment-variable name, e.g. {@code MLFLOW_TRACKING_TOKEN}
      * or {@code AWS_REGION}; wins over the real environment.
@@ -195,8 +237,11 @@ public final class Mlops implements AutoCloseable {
                   workingDirectory,
                   logQueueCapacity,
                   closeTimeout,
+                  backpressure,
+                  journalDir,
                   settings);
-      return new Mlops(MlopsRuntime.start(config));
+      Consumer<LoggingError> listener = loggingErrorListener;
+      return new Mlops(MlopsRuntime.start(config, listener == null ? e -> {} : listener));
     }
   }
 }

@@ -30,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  *       <td>{@code MLOPS_LOG_QUEUE_CAPACITY}</td><td>100,000 points</td></tr>
  *   <tr><td>{@link #closeTimeout}</td><td>{@code mlops.close.timeout.ms}</td>
  *       <td>{@code MLOPS_CLOSE_TIMEOUT_MS}</td><td>60 s</td></tr>
+ *   <tr><td>{@link #backpressure}</td><td>{@code mlops.log.backpressure}</td>
+ *       <td>{@code MLOPS_LOG_BACKPRESSURE}</td><td>{@link Backpressure#BLOCK}</td></tr>
+ *   <tr><td>{@link #journalDir}</td><td>{@code mlops.log.journal.dir}</td>
+ *       <td>{@code MLOPS_LOG_JOURNAL_DIR}</td><td>{@code ~/.cache/mlops/journal}</td></tr>
  * </table>
  *
  * @param trackingUri where experiments and runs live
@@ -40,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * @param logQueueCapacity points buffered before logging calls wait
  * @param closeTimeout how long {@link ActiveRun#close()} and {@link Mlops#close()} wait for pending
  *     points
+ * @param backpressure what logging calls do when the backend does not keep up
+ * @param journalDir root of the local logging journals ({@link Backpressure#SPILL}); each tracking
+ *     store gets its own subdirectory, named by a hash of its URI (and of the working directory for
+ *     local stores), which the next {@link Mlops} on that store replays after a crash
  * @param settings every other setting by environment-variable name (tokens, endpoints); never
  *     printed
  */
@@ -51,10 +59,15 @@ public record MlopsConfig(
     Path workingDirectory,
     int logQueueCapacity,
     Duration closeTimeout,
+    Backpressure backpressure,
+    Path journalDir,
     Map<String, String> settings) {
 
   public MlopsConfig {
     settings = Map.copyOf(settings);
+    if (backpressure == null) {
+      throw new InvalidInputException("backpressure must be BLOCK or SPILL, got null.");
+    }
     if (logQueueCapacity < 1) {
       throw new InvalidInputException(
           "logQueueCapacity must be at least 1, got " + logQueueCapacity + ".");
@@ -63,6 +76,38 @@ public record MlopsConfig(
       throw new InvalidInputException(
           "closeTimeout must not be negative, got " + closeTimeout + ".");
     }
+  }
+
+  /**
+   * A configuration with the default backpressure ({@link Backpressure#BLOCK}) and journal
+   * directory ({@code ~/.cache/mlops/journal}).
+   */
+  public MlopsConfig(
+      String trackingUri,
+      String registryUri,
+      @Nullable String artifactRoot,
+      Path cacheDir,
+      Path workingDirectory,
+      int logQueueCapacity,
+      Duration closeTimeout,
+      Map<String, String> settings) {
+    this(
+        trackingUri,
+        registryUri,
+        artifactRoot,
+        cacheDir,
+        workingDirectory,
+        logQueueCapacity,
+        closeTimeout,
+        Backpressure.BLOCK,
+        defaultJournalDir(),
+        settings);
+  }
+
+  /** {@code ~/.cache/mlops/journal}: where journals go unless configured. */
+  public static Path defaultJournalDir() {
+    return Path.of(System.getProperty("user.home", "."), ".cache", "mlops", "journal")
+        .toAbsolutePath();
   }
 
   /** The default artifact root, if one was configured. */
@@ -90,6 +135,10 @@ public record MlopsConfig(
         + logQueueCapacity
         + ", closeTimeout="
         + closeTimeout
+        + ", backpressure="
+        + backpressure
+        + ", journalDir="
+        + journalDir
         + ", settings="
         + settings.keySet()
         + "]";

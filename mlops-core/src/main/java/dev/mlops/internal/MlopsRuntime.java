@@ -1,6 +1,8 @@
 package dev.mlops.internal;
 
 import dev.mlops.Artifacts;
+import dev.mlops.LoggingError;
+import dev.mlops.LoggingStats;
 import dev.mlops.MlopsConfig;
 import dev.mlops.MlopsException;
 import dev.mlops.ModelRegistry;
@@ -13,6 +15,7 @@ import dev.mlops.internal.registry.DefaultModelRegistry;
 import dev.mlops.internal.tracking.DefaultTracking;
 import dev.mlops.spi.RegistryBackend;
 import dev.mlops.spi.TrackingBackend;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,8 @@ public final class MlopsRuntime implements AutoCloseable {
   private @Nullable DefaultModelRegistry registry;
   private boolean closed;
 
-  private MlopsRuntime(MlopsConfig config, Providers providers) {
+  private MlopsRuntime(
+      MlopsConfig config, Providers providers, Consumer<LoggingError> loggingErrors) {
     this.config = config;
     this.providers = providers;
     this.stores =
@@ -50,7 +54,14 @@ public final class MlopsRuntime implements AutoCloseable {
       shared.close();
       throw e;
     }
-    this.tracking = new DefaultTracking(trackingBackend, stores, config, this::registry);
+    try {
+      this.tracking =
+          new DefaultTracking(trackingBackend, stores, config, this::registry, loggingErrors);
+    } catch (RuntimeException e) {
+      trackingBackend.close();
+      shared.close();
+      throw e;
+    }
     this.artifacts = new DefaultArtifacts(stores, trackingBackend, this::models);
     this.models =
         new DefaultModels(this::registryBackend, trackingBackend, stores, config.cacheDir());
@@ -59,7 +70,12 @@ public final class MlopsRuntime implements AutoCloseable {
 
   /** Resolves providers for {@code config}'s URIs and connects the tracking backend. */
   public static MlopsRuntime start(MlopsConfig config) {
-    return new MlopsRuntime(config, Providers.fromContext());
+    return start(config, e -> {});
+  }
+
+  /** Like {@link #start(MlopsConfig)}, telling {@code loggingErrors} about points not stored. */
+  public static MlopsRuntime start(MlopsConfig config, Consumer<LoggingError> loggingErrors) {
+    return new MlopsRuntime(config, Providers.fromContext(), loggingErrors);
   }
 
   private DefaultBackendContext context(String uri) {
@@ -73,6 +89,10 @@ public final class MlopsRuntime implements AutoCloseable {
   public Tracking tracking() {
     ensureOpen();
     return tracking;
+  }
+
+  public LoggingStats loggingStats() {
+    return tracking.loggingStats();
   }
 
   public Artifacts artifacts() {

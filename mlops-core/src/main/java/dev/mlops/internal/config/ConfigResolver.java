@@ -1,5 +1,6 @@
 package dev.mlops.internal.config;
 
+import dev.mlops.Backpressure;
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsConfig;
 import java.nio.file.Path;
@@ -62,6 +63,31 @@ public final class ConfigResolver {
       @Nullable Integer logQueueCapacity,
       @Nullable Duration closeTimeout,
       Map<String, String> explicitSettings) {
+    return resolve(
+        trackingUri,
+        registryUri,
+        artifactRoot,
+        cacheDir,
+        workingDirectory,
+        logQueueCapacity,
+        closeTimeout,
+        null,
+        null,
+        explicitSettings);
+  }
+
+  /** Like the shorter overload, with the logging backpressure mode and journal directory. */
+  public MlopsConfig resolve(
+      @Nullable String trackingUri,
+      @Nullable String registryUri,
+      @Nullable String artifactRoot,
+      @Nullable Path cacheDir,
+      @Nullable Path workingDirectory,
+      @Nullable Integer logQueueCapacity,
+      @Nullable Duration closeTimeout,
+      @Nullable Backpressure backpressure,
+      @Nullable Path journalDir,
+      Map<String, String> explicitSettings) {
     String tracking =
         first(trackingUri, lookup("MLOPS_TRACKING_URI"), lookup("MLFLOW_TRACKING_URI"));
     if (tracking == null || tracking.isBlank()) {
@@ -96,6 +122,18 @@ public final class ConfigResolver {
             : Duration.ofMillis(
                 parseInt("MLOPS_CLOSE_TIMEOUT_MS", lookup("MLOPS_CLOSE_TIMEOUT_MS"), 60_000));
 
+    Backpressure mode =
+        backpressure != null ? backpressure : parseBackpressure(lookup("MLOPS_LOG_BACKPRESSURE"));
+    Path journal = journalDir;
+    if (journal == null) {
+      String j = lookup("MLOPS_LOG_JOURNAL_DIR");
+      journal =
+          j != null
+              ? Path.of(j)
+              : Path.of(
+                  systemProperties.getProperty("user.home", "."), ".cache", "mlops", "journal");
+    }
+
     Map<String, String> settings = new HashMap<>();
     for (String name : PASSED_SETTINGS) {
       String v = lookup(name);
@@ -112,7 +150,21 @@ public final class ConfigResolver {
         work.toAbsolutePath(),
         capacity,
         timeout,
+        mode,
+        journal.toAbsolutePath(),
         settings);
+  }
+
+  private static Backpressure parseBackpressure(@Nullable String value) {
+    if (value == null) {
+      return Backpressure.BLOCK;
+    }
+    try {
+      return Backpressure.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          "MLOPS_LOG_BACKPRESSURE must be BLOCK or SPILL, got '" + value + "'. Fix or unset it.");
+    }
   }
 
   /** System property ({@code foo.bar} for {@code FOO_BAR}), then environment variable. */

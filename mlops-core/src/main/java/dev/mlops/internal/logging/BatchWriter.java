@@ -1,24 +1,32 @@
 package dev.mlops.internal.logging;
 
 import dev.mlops.AlreadyExistsException;
+import dev.mlops.BackendUnavailableException;
 import dev.mlops.InvalidInputException;
+import dev.mlops.LoggingError;
+import dev.mlops.MlopsException;
 import dev.mlops.Param;
 import dev.mlops.spi.BatchLimits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker side of a {@link LoggingEngine}: turns a chunk of queued points into per-run batches
- * within the backend's {@link BatchLimits}, writes each to the {@link BatchSink} as soon as it is
- * full, and records per run what was written and what failed.
+ * The worker side of a {@link LoggingEngine}: turns a chunk of points into per-run batches within
+ * the backend's {@link BatchLimits}, writes each to the {@link BatchSink} as soon as it is full,
+ * and records per run what was written and what failed. Every failure is also handed to the error
+ * listener as a {@link LoggingError}.
  *
  * <p>When a batch with params is rejected as invalid, it writes the batch's metrics and tags alone
  * and then each param alone, so that only the offending params are lost and the error names them.
  * Writes are idempotent, so repeating part of a batch is safe.
+ *
+ * <p>When the sink gives up because the engine stops during an outage ({@link AbandonedWrite}), the
+ * rest of the chunk is not attempted: points from the journal stay there for a later replay, points
+ * from the in-memory queue are reported as not stored.
  *
  * <p>{@link #write} is called by the engine's single worker thread only; the counters may be read
  * from any thread.
@@ -33,34 +41,43 @@ final class BatchWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoggingEngine.class);
   private static final int MAX_KEYS_IN_MESSAGE = 10;
+  private static final int MAX_KEYS_IN_ERROR = 100;
 
   private final BatchSink sink;
   private final BatchLimits limits;
   private final Progress progress;
+  private final EngineCounters counters;
+  private final Consumer<LoggingError> errors;
   private final List<RunChannel> active = new ArrayList<>();
 
-  private volatile int inFlight;
   private volatile boolean stopping;
-  private final AtomicLong pointsSent = new AtomicLong();
-  private final AtomicLong batchesSent = new AtomicLong();
-  private final AtomicLong pointsFailed = new AtomicLong();
-  private volatile @Nullable String lastError;
+  private boolean journaled;
+  private boolean abandoned;
+  private long leftInJournal;
 
-  BatchWriter(BatchSink sink, BatchLimits limits, Progress progress) {
+  BatchWriter(
+      BatchSink sink,
+      BatchLimits limits,
+      Progress progress,
+      EngineCounters counters,
+      Consumer<LoggingError> errors) {
     this.sink = sink;
     this.limits = limits;
     this.progress = progress;
+    this.counters = counters;
+    this.errors = errors;
   }
 
-  /** Writes every point of {@code chunk}, grouped by run, in the order each run logged them. */
-  void write(List<LogPoint> chunk) {
-    int points = 0;
-    for (int i = 0; i < chunk.size(); i++) {
-      if (chunk.get(i).kind != LogPoint.WAKE) {
-        points++;
-      }
-    }
-    inFlight = points;
+  /**
+   * Writes every point of {@code chunk}, grouped by run, in the order each run logged them.
+   *
+   * @param fromJournal whether the points are also in a journal (then an abandoned write leaves
+   *     them there rather than losing them)
+   * @return false when the engine stopped during an outage before the whole chunk was written
+   */
+  boolean write(List<LogPoint> chunk, boolean fromJournal) {
+    journaled = fromJournal;
+    abandoned = false;
     try {
       for (int i = 0; i < chunk.size(); i++) {
         LogPoint p = chunk.get(i);
@@ -91,32 +108,54 @@ final class BatchWriter {
         active.get(i).builder = null;
       }
       active.clear();
-      inFlight = 0;
     }
+    return !abandoned;
   }
 
   /** Records that {@code points} of {@code channel} were not stored, for its next flush. */
-  void fail(RunChannel channel, int points, Throwable cause, String keys) {
-    pointsFailed.addAndGet(points);
+  void fail(RunChannel channel, int points, Throwable cause, List<String> keys, String described) {
+    counters.pointsFailed.addAndGet(points);
     String message = RunFailures.causeMessage(cause);
-    lastError = "run " + channel.runId() + ", " + keys + ": " + message;
+    counters.error("run " + channel.runId() + ", " + described + ": " + message);
     boolean firstSinceFlush = channel.failures.isEmpty();
-    channel.failures.record(cause, keys, points);
+    channel.failures.record(cause, described, points);
     if (channel.released || stopping) {
       LOG.warn(
           "Logging to run {} failed after the run ended or logging stopped; {} points not stored"
               + " ({}): {}",
           channel.runId(),
           points,
-          keys,
+          described,
           message);
     } else if (firstSinceFlush) {
       LOG.warn(
           "Logging to run {} failed for {}: {} ({}). The run's next flush() throws this error.",
           channel.runId(),
-          keys,
+          described,
           message,
           cause.getClass().getSimpleName());
+    }
+    tell(channel.runId(), keys, points, cause, described);
+  }
+
+  private void tell(
+      String runId, List<String> keys, int points, Throwable cause, String described) {
+    MlopsException error =
+        RunFailures.wrap(
+            cause,
+            "Logging to run "
+                + runId
+                + " failed for "
+                + described
+                + ": "
+                + points
+                + (points == 1 ? " point was" : " points were")
+                + " not stored: "
+                + RunFailures.causeMessage(cause));
+    try {
+      errors.accept(new LoggingError(runId, keys, points, error));
+    } catch (RuntimeException e) {
+      LOG.warn("The logging error listener threw; ignored", e);
     }
   }
 
@@ -125,42 +164,57 @@ final class BatchWriter {
     stopping = true;
   }
 
-  /** Points of the current chunk not yet written or failed. */
-  int inFlight() {
-    return inFlight;
-  }
-
-  long pointsSent() {
-    return pointsSent.get();
-  }
-
-  long batchesSent() {
-    return batchesSent.get();
-  }
-
-  long pointsFailed() {
-    return pointsFailed.get();
-  }
-
-  @Nullable String lastError() {
-    return lastError;
+  /** Points that stayed in a journal because logging stopped during an outage. */
+  long leftInJournal() {
+    return leftInJournal;
   }
 
   private void send(RunChannel channel, LogBatch batch) {
     try {
-      sink.write(batch);
-      batchesSent.incrementAndGet();
-      pointsSent.addAndGet(batch.points());
-    } catch (Throwable e) {
-      if (canIsolate(e, batch)) {
+      if (abandoned) {
+        abandon(channel, batch, null);
+        return;
+      }
+      Throwable e = attempt(batch);
+      if (e == null) {
+        counters.pointsSent.addAndGet(batch.points());
+      } else if (e instanceof AbandonedWrite a) {
+        abandon(channel, batch, a);
+      } else if (canIsolate(e, batch)) {
         isolate(channel, batch);
       } else {
-        fail(channel, batch.points(), e, batch.describeKeys(MAX_KEYS_IN_MESSAGE));
+        fail(channel, batch.points(), e, keys(batch), batch.describeKeys(MAX_KEYS_IN_MESSAGE));
       }
     } finally {
-      inFlight -= batch.points();
       progress.completed(channel, batch.points());
     }
+  }
+
+  /** Writes {@code batch}; the failure, or null when it was written. */
+  private @Nullable Throwable attempt(LogBatch batch) {
+    try {
+      sink.write(batch);
+      counters.batchesSent.incrementAndGet();
+      return null;
+    } catch (Throwable e) {
+      if (e instanceof Error && !(e instanceof AssertionError)) {
+        LOG.error("Writing a batch of run {} failed with an error", batch.runId(), e);
+      }
+      return e;
+    }
+  }
+
+  private void abandon(RunChannel channel, LogBatch batch, @Nullable AbandonedWrite cause) {
+    abandoned = true;
+    if (journaled) {
+      leftInJournal += batch.points();
+      return;
+    }
+    AbandonedWrite e =
+        cause != null
+            ? cause
+            : new AbandonedWrite(new BackendUnavailableException("the backend was unavailable"));
+    fail(channel, batch.points(), e, keys(batch), batch.describeKeys(MAX_KEYS_IN_MESSAGE));
   }
 
   private static boolean canIsolate(Throwable e, LogBatch batch) {
@@ -171,25 +225,32 @@ final class BatchWriter {
   private void isolate(RunChannel channel, LogBatch batch) {
     LogBatch rest = batch.withoutParams();
     if (rest.size() > 0) {
-      try {
-        sink.write(rest);
-        batchesSent.incrementAndGet();
-      } catch (Throwable e) {
-        fail(channel, batch.points(), e, batch.describeKeys(MAX_KEYS_IN_MESSAGE));
+      Throwable e = attempt(rest);
+      if (e instanceof AbandonedWrite a) {
+        abandon(channel, batch, a);
+        return;
+      }
+      if (e != null) {
+        fail(channel, batch.points(), e, keys(batch), batch.describeKeys(MAX_KEYS_IN_MESSAGE));
         return;
       }
     }
-    int failed = 0;
+    int notWritten = 0;
     for (Param param : batch.params()) {
       LogBatch one = LogBatch.of(batch.runId(), List.of(), List.of(param), List.of());
-      try {
-        sink.write(one);
-        batchesSent.incrementAndGet();
-      } catch (Throwable e) {
-        failed++;
-        fail(channel, 1, e, one.describeKeys(1));
+      Throwable e = abandoned ? null : attempt(one);
+      if (abandoned || e instanceof AbandonedWrite) {
+        notWritten++;
+        abandon(channel, one, e instanceof AbandonedWrite a ? a : null);
+      } else if (e != null) {
+        notWritten++;
+        fail(channel, 1, e, keys(one), one.describeKeys(1));
       }
     }
-    pointsSent.addAndGet(batch.points() - failed);
+    counters.pointsSent.addAndGet(batch.points() - notWritten);
+  }
+
+  private static List<String> keys(LogBatch batch) {
+    return batch.keyNames(MAX_KEYS_IN_ERROR);
   }
 }

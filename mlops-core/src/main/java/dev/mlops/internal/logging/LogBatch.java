@@ -71,6 +71,24 @@ public record LogBatch(
     return String.join(", ", parts);
   }
 
+  /**
+   * The distinct keys as MLflow's search grammar names them ({@code params.alpha}, {@code
+   * metrics.loss}, {@code tags.team}), at most {@code max} in all.
+   */
+  public List<String> keyNames(int max) {
+    Set<String> names = new LinkedHashSet<>();
+    for (Param p : params) {
+      names.add("params." + p.key());
+    }
+    for (Metric m : metrics) {
+      names.add("metrics." + m.key());
+    }
+    for (Tag t : tags) {
+      names.add("tags." + t.key());
+    }
+    return names.stream().limit(max).toList();
+  }
+
   private static void addKeys(List<String> parts, String kind, List<String> keys, int max) {
     if (keys.isEmpty()) {
       return;

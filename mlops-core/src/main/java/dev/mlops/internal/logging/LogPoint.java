@@ -4,8 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One logged item on its way through the queue: a metric point, a param or a tag. The only object a
- * logging call allocates; the worker turns it into a {@link dev.mlops.Metric}, {@link
- * dev.mlops.Param} or {@link dev.mlops.Tag} when it builds a batch.
+ * logging call allocates in BLOCK mode (in SPILL mode the worker makes it when it reads the
+ * journal); the worker turns it into a {@link dev.mlops.Metric}, {@link dev.mlops.Param} or {@link
+ * dev.mlops.Tag} when it builds a batch.
  */
 final class LogPoint {
 
@@ -42,11 +43,25 @@ final class LogPoint {
   }
 
   String kindName() {
+    return kindName(kind);
+  }
+
+  static String kindName(byte kind) {
     return switch (kind) {
       case METRIC -> "metric";
       case PARAM -> "param";
       case TAG -> "tag";
       default -> "marker";
+    };
+  }
+
+  /** {@code metrics.}, {@code params.} or {@code tags.}: how MLflow's search grammar names keys. */
+  static String searchPrefix(byte kind) {
+    return switch (kind) {
+      case METRIC -> "metrics.";
+      case PARAM -> "params.";
+      case TAG -> "tags.";
+      default -> "";
     };
   }
 }

@@ -20,6 +20,9 @@ public final class RunChannel {
   private final LoggingEngine engine;
   private final String runId;
 
+  /** The run's index in the engine's journal; -1 without one. */
+  final int journalIndex;
+
   /** Points handed to the queue (counted before the hand-over, so a flush never misses one). */
   final LongAdder accepted = new LongAdder();
 
@@ -33,9 +36,13 @@ public final class RunChannel {
 
   volatile boolean released;
 
-  RunChannel(LoggingEngine engine, String runId) {
+  /** Whether this channel sends points replayed from an earlier engine's journal. */
+  volatile boolean replay;
+
+  RunChannel(LoggingEngine engine, String runId, int journalIndex) {
     this.engine = engine;
     this.runId = runId;
+    this.journalIndex = journalIndex;
     this.failures = new RunFailures(runId);
   }
 
@@ -44,19 +51,22 @@ public final class RunChannel {
     return runId;
   }
 
-  /** Queues a metric point; waits only when the queue is full. */
+  /**
+   * Queues a metric point: in BLOCK mode waits only when the queue is full; in SPILL mode appends
+   * it to the journal and never waits.
+   */
   public void logMetric(String key, double value, long timestampMillis, long step) {
-    engine.enqueue(new LogPoint(this, LogPoint.METRIC, key, null, value, timestampMillis, step));
+    engine.log(this, LogPoint.METRIC, key, null, value, timestampMillis, step);
   }
 
   /** Queues a param. */
   public void logParam(String key, String value) {
-    engine.enqueue(new LogPoint(this, LogPoint.PARAM, key, value, 0, 0, 0));
+    engine.log(this, LogPoint.PARAM, key, value, 0, 0, 0);
   }
 
   /** Queues a tag. */
   public void setTag(String key, String value) {
-    engine.enqueue(new LogPoint(this, LogPoint.TAG, key, value, 0, 0, 0));
+    engine.log(this, LogPoint.TAG, key, value, 0, 0, 0);
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.mlops.internal.tracking;
 import dev.mlops.ActiveRun;
 import dev.mlops.Experiment;
 import dev.mlops.InvalidInputException;
+import dev.mlops.LoggingError;
+import dev.mlops.LoggingStats;
 import dev.mlops.Metric;
 import dev.mlops.MlopsConfig;
 import dev.mlops.MlopsException;
@@ -22,7 +24,7 @@ import dev.mlops.internal.artifacts.ArtifactStores;
 import dev.mlops.internal.logging.BatchSink;
 import dev.mlops.internal.logging.LogBatch;
 import dev.mlops.internal.logging.LoggingEngine;
-import dev.mlops.internal.logging.LoggingStats;
+import dev.mlops.internal.logging.LoggingOptions;
 import dev.mlops.spi.TrackingBackend;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close()} waits up to {@link MlopsConfig#closeTimeout()} for every queued point, then
  * ends each run still open as {@link RunStatus#KILLED} (with a warning naming them: a run that was
  * never closed did not finish normally), then stops the logging worker, warning about points that
- * could not be written. No JVM shutdown hook is registered.
+ * could not be written (with {@link dev.mlops.Backpressure#SPILL} they stay in the journal). The
+ * logging engine registers a JVM shutdown hook that drains it the same way when nobody closes.
  *
  * <p>Thread-safe.
  */
@@ -88,16 +91,44 @@ public final class DefaultTracking implements Tracking {
     this.registry = registry;
   }
 
+  /**
+   * With the registry that {@code ActiveRun.logModel} registers in, and {@code loggingErrors} told
+   * about points the logging engine could not store.
+   */
+  public DefaultTracking(
+      TrackingBackend backend,
+      ArtifactStores stores,
+      MlopsConfig config,
+      Supplier<ModelRegistry> registry,
+      Consumer<LoggingError> loggingErrors) {
+    this(backend, stores, config, loggingErrors);
+    this.registry = registry;
+  }
+
   public DefaultTracking(TrackingBackend backend, ArtifactStores stores, MlopsConfig config) {
+    this(backend, stores, config, e -> {});
+  }
+
+  /**
+   * @param loggingErrors told about points the logging engine could not store
+   */
+  public DefaultTracking(
+      TrackingBackend backend,
+      ArtifactStores stores,
+      MlopsConfig config,
+      Consumer<LoggingError> loggingErrors) {
     this.backend = backend;
     this.stores = stores;
     this.config = config;
     this.starter = new RunStarter(backend, config, keys);
     this.engine =
-        new LoggingEngine(BatchSink.of(backend), backend.batchLimits(), config.logQueueCapacity());
+        new LoggingEngine(
+            BatchSink.of(backend),
+            backend.batchLimits(),
+            LoggingOptions.from(config, loggingErrors));
   }
 
-  /** Counters of the logging engine: queue depth, points and batches sent, failures. */
+  /** Counters of the logging engine: queue depth, points sent, failures, retries, journal. */
   public LoggingStats loggingStats() {
     return engine.stats();
   }
