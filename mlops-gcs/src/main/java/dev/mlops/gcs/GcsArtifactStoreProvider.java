@@ -1,0 +1,46 @@
+package dev.mlops.gcs;
+
+import com.google.cloud.storage.Storage;
+import dev.mlops.ArtifactStore;
+import dev.mlops.spi.ArtifactStoreProvider;
+import dev.mlops.spi.BackendContext;
+import java.util.Set;
+
+/**
+ * Makes {@link GcsArtifactStore}s for {@code gs://} URIs. Found with {@link
+ * java.util.ServiceLoader}; users do not call it.
+ *
+ * <p>Settings, by environment-variable name (each may also come from {@code
+ * Mlops.builder().setting(name, value)} or a system property):
+ *
+ * <table>
+ *   <caption>Cloud Storage settings</caption>
+ *   <tr><th>name</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@code GOOGLE_APPLICATION_CREDENTIALS}</td><td>credentials JSON file, e.g. a
+ *       service-account key</td><td>application-default credentials</td></tr>
+ *   <tr><td>{@code GOOGLE_CLOUD_PROJECT}</td><td>project for requests</td>
+ *       <td>the credentials' project</td></tr>
+ *   <tr><td>{@code STORAGE_EMULATOR_HOST}</td><td>{@code http://host:port} of an emulator; no
+ *       credentials are sent</td><td>none</td></tr>
+ *   <tr><td>{@code MLOPS_GCS_CHUNK_SIZE}</td><td>bytes per resumable-upload request, a multiple of
+ *       256 KiB</td><td>16 MiB</td></tr>
+ * </table>
+ *
+ * <p>Stores with the same settings share one client for the life of their {@link dev.mlops.Mlops}.
+ */
+public final class GcsArtifactStoreProvider implements ArtifactStoreProvider {
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("gs");
+  }
+
+  @Override
+  public ArtifactStore create(String rootUri, BackendContext context) {
+    GcsLocation location = GcsLocation.parse(rootUri);
+    GcsSettings settings = GcsSettings.from(context);
+    Storage storage =
+        context.shared(settings.clientKey(), Storage.class, () -> GcsClients.create(settings));
+    return new GcsArtifactStore(storage, location, settings, false);
+  }
+}
