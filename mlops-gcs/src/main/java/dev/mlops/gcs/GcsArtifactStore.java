@@ -14,6 +14,7 @@ import dev.mlops.FileInfo;
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
 import dev.mlops.NotFoundException;
+import dev.mlops.internal.LocalFileState;
 import dev.mlops.internal.Validation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -259,9 +260,9 @@ public final class GcsArtifactStore implements ArtifactStore {
   }
 
   private void uploadFile(Path file, String name) {
-    FileState before = FileState.of(file);
+    LocalFileState before = LocalFileState.of(file);
     String crc = crc32c(file, before.size());
-    FileState afterHash = FileState.now(file);
+    LocalFileState afterHash = LocalFileState.now(file);
     if (!before.equals(afterHash)) {
       throw changed(file, name, before, afterHash);
     }
@@ -282,7 +283,7 @@ public final class GcsArtifactStore implements ArtifactStore {
           buf.clear().limit((int) Math.min(BUFFER, left));
           int n = in.read(buf);
           if (n < 0) {
-            throw changed(file, name, before, FileState.now(file));
+            throw changed(file, name, before, LocalFileState.now(file));
           }
           buf.flip();
           while (buf.hasRemaining()) {
@@ -296,7 +297,7 @@ public final class GcsArtifactStore implements ArtifactStore {
     } catch (RuntimeException e) {
       throw errors.map(e, "uploading", name);
     }
-    FileState after = FileState.now(file);
+    LocalFileState after = LocalFileState.now(file);
     if (!before.equals(after)) {
       // The upload session is left unfinished: Cloud Storage creates nothing and expires it.
       throw changed(file, name, before, after);
@@ -394,7 +395,7 @@ public final class GcsArtifactStore implements ArtifactStore {
   }
 
   private MlopsException changed(
-      Path file, String name, FileState before, @Nullable FileState now) {
+      Path file, String name, LocalFileState before, @Nullable LocalFileState now) {
     return new MlopsException(
         "Local file '"
             + file
@@ -414,7 +415,7 @@ public final class GcsArtifactStore implements ArtifactStore {
         buf.clear().limit((int) Math.min(BUFFER, left));
         int n = in.read(buf);
         if (n < 0) {
-          throw changed(file, location.name(""), FileState.of(file), FileState.now(file));
+          throw changed(file, location.name(""), LocalFileState.of(file), LocalFileState.now(file));
         }
         buf.flip();
         crc.update(buf);

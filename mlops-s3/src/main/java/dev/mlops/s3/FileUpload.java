@@ -1,6 +1,7 @@
 package dev.mlops.s3;
 
 import dev.mlops.MlopsException;
+import dev.mlops.internal.LocalFileState;
 import java.io.IOException;
 import java.net.URLConnection;
 import java.nio.file.Path;
@@ -42,13 +43,13 @@ final class FileUpload {
   private final Path file;
   private final String key;
   private final Progress progress;
-  private final FileState before;
+  private final LocalFileState before;
 
   private FileUpload(TransferContext c, Path file, String key, String path, TransferListener l) {
     this.c = c;
     this.file = file;
     this.key = key;
-    this.before = FileState.of(file);
+    this.before = LocalFileState.of(file);
     this.progress = new Progress(l, path, before.size());
   }
 
@@ -68,7 +69,7 @@ final class FileUpload {
     } catch (MlopsException e) {
       throw e;
     } catch (RuntimeException e) {
-      FileState now = FileState.now(file);
+      LocalFileState now = LocalFileState.now(file);
       if (!before.equals(now)) {
         throw changed(now, e);
       }
@@ -84,8 +85,8 @@ final class FileUpload {
     } catch (IOException e) {
       throw new MlopsException("Cannot read local file '" + file + "': " + e + ".", e);
     }
-    if (!before.equals(FileState.now(file))) {
-      throw changed(FileState.now(file), null);
+    if (!before.equals(LocalFileState.now(file))) {
+      throw changed(LocalFileState.now(file), null);
     }
     String type = contentType(file, c);
     PutObjectRequest.Builder b =
@@ -110,7 +111,7 @@ final class FileUpload {
               + Checksums.hex(md5)
               + ": the data was altered in transit. Upload it again.");
     }
-    FileState after = FileState.now(file);
+    LocalFileState after = LocalFileState.now(file);
     if (!before.equals(after)) {
       throw new MlopsException(
           "Local file '"
@@ -149,7 +150,7 @@ final class FileUpload {
         tasks.add(() -> part(mpu.uploadId(), number, offset, length));
       }
       List<Part> parts = Parallel.run(c.parts(), tasks);
-      FileState after = FileState.now(file);
+      LocalFileState after = LocalFileState.now(file);
       if (!before.equals(after)) {
         throw changed(after, null);
       }
@@ -191,7 +192,7 @@ final class FileUpload {
     return new Part(number, r.eTag(), r.checksumCRC32());
   }
 
-  private MlopsException changed(@Nullable FileState now, @Nullable Throwable cause) {
+  private MlopsException changed(@Nullable LocalFileState now, @Nullable Throwable cause) {
     return new MlopsException(
         "Local file '"
             + file

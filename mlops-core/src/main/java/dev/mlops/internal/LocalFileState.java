@@ -1,4 +1,4 @@
-package dev.mlops.gcs;
+package dev.mlops.internal;
 
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
@@ -11,24 +11,24 @@ import java.nio.file.attribute.FileTime;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a local file looked like: compared before and after an upload to notice a file that changed
- * while it was read.
+ * What a local file looked like: object-store backends compare it before and after an upload to
+ * notice a file that changed while it was read.
  *
  * @param size bytes
  * @param modified last-modified time
  * @param fileKey the file system's identity of the file (inode), when it has one
  */
-record FileState(long size, FileTime modified, @Nullable Object fileKey) {
+public record LocalFileState(long size, FileTime modified, @Nullable Object fileKey) {
 
   /** The state of a regular file that must exist. */
-  static FileState of(Path file) {
+  public static LocalFileState of(Path file) {
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
       if (!a.isRegularFile()) {
         throw new InvalidInputException(
             "'" + file + "' is not a regular file: give a file to upload, or use uploadDirectory.");
       }
-      return new FileState(a.size(), a.lastModifiedTime(), a.fileKey());
+      return new LocalFileState(a.size(), a.lastModifiedTime(), a.fileKey());
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("Local file '" + file + "' does not exist.", e);
     } catch (IOException e) {
@@ -37,17 +37,17 @@ record FileState(long size, FileTime modified, @Nullable Object fileKey) {
   }
 
   /** The state now, or null when the file is gone or unreadable. */
-  static @Nullable FileState now(Path file) {
+  public static @Nullable LocalFileState now(Path file) {
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return new FileState(a.size(), a.lastModifiedTime(), a.fileKey());
+      return new LocalFileState(a.size(), a.lastModifiedTime(), a.fileKey());
     } catch (IOException e) {
       return null;
     }
   }
 
   /** Describes how {@code later} differs, for messages. */
-  String change(@Nullable FileState later) {
+  public String change(@Nullable LocalFileState later) {
     if (later == null) {
       return "it was deleted";
     }
