@@ -25,13 +25,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,7 +54,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Model names start with a prefix unique to each test. The kit closes every {@link Mlops} it
  * opens.
  */
-public abstract class RegistryBackendContract extends BackendContract {
+public abstract class RegistryBackendContract extends MlopsContract {
 
   /** The content of the {@code MLmodel} file every test model holds. */
   protected static final String MLMODEL = "artifact_path: model\nflavors:\n  onnx: {}\n";
@@ -65,54 +62,9 @@ public abstract class RegistryBackendContract extends BackendContract {
   /** The content of the {@code data/weights.bin} file every test model holds. */
   protected static final String WEIGHTS = "0123456789weights";
 
-  private @Nullable Mlops mlops;
-  private @Nullable Path workDir;
-  private String prefix = "kit-";
-
-  /**
-   * Opens a client to an empty store with a tracking side and a registry. Called once before each
-   * test with a fresh directory. The kit closes what it returns.
-   */
-  protected abstract Mlops openMlops(Path workDir);
-
-  /** What the backend supports; everything unless overridden. */
-  protected BackendCapabilities capabilities() {
-    return BackendCapabilities.all();
-  }
-
-  @BeforeEach
-  final void openBackend(@TempDir Path dir) {
-    workDir = dir;
-    prefix = "kit-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    mlops = closeAfterTest(openMlops(dir));
-  }
-
-  /** The {@link Mlops} opened for the current test. */
-  protected final Mlops mlops() {
-    Mlops m = mlops;
-    if (m == null) {
-      throw new IllegalStateException("openMlops has not run: call mlops() from a test.");
-    }
-    return m;
-  }
-
   /** The current test's registry. */
   protected final ModelRegistry registry() {
     return mlops().registry();
-  }
-
-  /** The current test's directory. */
-  protected final Path workDir() {
-    Path d = workDir;
-    if (d == null) {
-      throw new IllegalStateException("openMlops has not run: call workDir() from a test.");
-    }
-    return d;
-  }
-
-  /** {@code suffix} behind the current test's unique prefix. */
-  protected final String name(String suffix) {
-    return prefix + suffix;
   }
 
   // ---- helpers
@@ -312,7 +264,7 @@ public abstract class RegistryBackendContract extends BackendContract {
       assertThat(
               modelNames(
                   SearchQuery.builder()
-                      .filter("name LIKE '" + prefix + "%' AND tags.team = 'risk'")
+                      .filter("name LIKE '" + prefix() + "%' AND tags.team = 'risk'")
                       .orderBy("name DESC")
                       .build()))
           .containsExactly(name("c"), name("a"));

@@ -23,14 +23,12 @@ import dev.mlops.SearchQuery;
 import dev.mlops.Tag;
 import dev.mlops.Tracking;
 import dev.mlops.ViewType;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +39,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,59 +64,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Names of experiments start with a prefix unique to each test, so a backend that cannot give a
  * fresh store per test still runs the contract. The kit closes every {@link Mlops} it opens.
  */
-public abstract class TrackingBackendContract extends BackendContract {
+public abstract class TrackingBackendContract extends MlopsContract {
 
   private static final long T0 = 1_700_000_000_000L;
-
-  private @Nullable Mlops mlops;
-  private @Nullable Path workDir;
-  private String prefix = "kit-";
-
-  /**
-   * Opens a client to an empty store. Called once before each test with a fresh directory; tests of
-   * {@link BackendCapabilities#persistsAcrossReopen()} call it again with the same directory and
-   * expect to see the same store. The kit closes what it returns.
-   */
-  protected abstract Mlops openMlops(Path workDir);
-
-  /** What the backend supports; everything unless overridden. */
-  protected BackendCapabilities capabilities() {
-    return BackendCapabilities.all();
-  }
-
-  @BeforeEach
-  final void openBackend(@TempDir Path dir) {
-    workDir = dir;
-    prefix = "kit-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    mlops = closeAfterTest(openMlops(dir));
-  }
-
-  /** The {@link Mlops} opened for the current test. */
-  protected final Mlops mlops() {
-    Mlops m = mlops;
-    if (m == null) {
-      throw new IllegalStateException("openMlops has not run: call mlops() from a test.");
-    }
-    return m;
-  }
 
   /** The current test's tracking facade. */
   protected final Tracking tracking() {
     return mlops().tracking();
-  }
-
-  /** The current test's directory. */
-  protected final Path workDir() {
-    Path d = workDir;
-    if (d == null) {
-      throw new IllegalStateException("openMlops has not run: call workDir() from a test.");
-    }
-    return d;
-  }
-
-  /** {@code suffix} behind the current test's unique prefix. */
-  protected final String name(String suffix) {
-    return prefix + suffix;
   }
 
   // ---- shared helpers
@@ -140,7 +91,7 @@ public abstract class TrackingBackendContract extends BackendContract {
     List<String> names = new ArrayList<>();
     SearchQuery q =
         SearchQuery.builder()
-            .filter("name LIKE '" + prefix + "%'")
+            .filter("name LIKE '" + prefix() + "%'")
             .orderBy("name ASC")
             .viewType(view)
             .build();
@@ -367,7 +318,7 @@ public abstract class TrackingBackendContract extends BackendContract {
       Page<Experiment> page =
           tracking()
               .searchExperiments(
-                  SearchQuery.filter("name LIKE '" + prefix + "%' AND tags.team = 'risk'"));
+                  SearchQuery.filter("name LIKE '" + prefix() + "%' AND tags.team = 'risk'"));
 
       assertThat(page.items()).extracting(Experiment::name).containsExactly(name("a"));
     }
