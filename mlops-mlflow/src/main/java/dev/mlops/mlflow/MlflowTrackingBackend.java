@@ -15,6 +15,7 @@ import dev.mlops.RunStatus;
 import dev.mlops.SearchQuery;
 import dev.mlops.Tag;
 import dev.mlops.mlflow.RestClient.Retry;
+import dev.mlops.spi.BatchLimits;
 import dev.mlops.spi.NewRun;
 import dev.mlops.spi.TrackingBackend;
 import java.util.ArrayList;
@@ -33,10 +34,21 @@ import org.jspecify.annotations.Nullable;
  */
 final class MlflowTrackingBackend implements TrackingBackend {
 
+  private static final int IN_FLIGHT_BATCHES = 4;
+
   private final RestClient rest;
 
   MlflowTrackingBackend(RestClient rest) {
     this.rest = rest;
+  }
+
+  /**
+   * MLflow's limits, with several log-batch requests in flight: the server handles them in
+   * parallel.
+   */
+  @Override
+  public BatchLimits batchLimits() {
+    return BatchLimits.MLFLOW.withMaxInFlight(IN_FLIGHT_BATCHES);
   }
 
   @Override

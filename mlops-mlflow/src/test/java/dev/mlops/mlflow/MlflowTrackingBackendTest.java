@@ -64,9 +64,9 @@ class MlflowTrackingBackendTest {
   }
 
   @Test
-  @DisplayName("declares MLflow's batch limits")
+  @DisplayName("declares MLflow's batch sizes and lets several batches be in flight at once")
   void batchLimits() {
-    assertThat(backend.batchLimits()).isEqualTo(BatchLimits.MLFLOW);
+    assertThat(backend.batchLimits()).isEqualTo(BatchLimits.MLFLOW.withMaxInFlight(4));
   }
 
   @Test

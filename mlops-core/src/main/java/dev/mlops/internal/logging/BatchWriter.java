@@ -7,8 +7,16 @@ import dev.mlops.LoggingError;
 import dev.mlops.MlopsException;
 import dev.mlops.Param;
 import dev.mlops.spi.BatchLimits;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>When the sink gives up because the engine stops during an outage ({@link AbandonedWrite}), the
  * rest of the chunk is not attempted: points from the journal stay there for a later replay, points
  * from the in-memory queue are reported as not stored.
+ *
+ * <p>When the backend allows several batches in flight ({@link BatchLimits#maxInFlight()}), batches
+ * without tags are written concurrently by a small pool, and their results are handled on the
+ * worker thread in the order they were sent; a batch with tags first waits for every batch before
+ * it, so the last value set wins. {@link #write} returns only when every batch of its chunk is
+ * done.
  *
  * <p>{@link #write} is called by the engine's single worker thread only; the counters may be read
  * from any thread.
@@ -49,6 +63,11 @@ final class BatchWriter {
   private final EngineCounters counters;
   private final Consumer<LoggingError> errors;
   private final List<RunChannel> active = new ArrayList<>();
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private final @Nullable ExecutorService senders;
+
+  /** A batch handed to {@link #senders}, and the failure its write ended with (null: written). */
+  private record InFlight(RunChannel channel, LogBatch batch, Future<@Nullable Throwable> result) {}
 
   private volatile boolean stopping;
   private boolean journaled;
@@ -66,6 +85,25 @@ final class BatchWriter {
     this.progress = progress;
     this.counters = counters;
     this.errors = errors;
+    this.senders = limits.maxInFlight() > 1 ? senderPool(limits.maxInFlight()) : null;
+  }
+
+  private static ExecutorService senderPool(int threads) {
+    AtomicInteger number = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            5,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "mlops-log-sender-" + number.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true); // idle senders exit: nothing to close
+    return pool;
   }
 
   /**
@@ -104,6 +142,9 @@ final class BatchWriter {
         }
       }
     } finally {
+      while (!inFlight.isEmpty()) {
+        completeOldest();
+      }
       for (int i = 0; i < active.size(); i++) {
         active.get(i).builder = null;
       }
@@ -170,12 +211,52 @@ final class BatchWriter {
   }
 
   private void send(RunChannel channel, LogBatch batch) {
+    ExecutorService pool = senders;
+    if (pool != null && !abandoned && batch.tags().isEmpty()) {
+      if (inFlight.size() >= limits.maxInFlight()) {
+        completeOldest();
+      }
+      inFlight.add(new InFlight(channel, batch, pool.submit(() -> attempt(batch))));
+      return;
+    }
+    while (!inFlight.isEmpty()) {
+      completeOldest(); // tags wait for everything sent before them
+    }
+    handle(channel, batch, abandoned ? null : attempt(batch), abandoned);
+  }
+
+  private void completeOldest() {
+    InFlight sent = inFlight.remove();
+    handle(sent.channel(), sent.batch(), await(sent.result()), false);
+  }
+
+  private static @Nullable Throwable await(Future<@Nullable Throwable> result) {
+    boolean interrupted = false;
     try {
-      if (abandoned) {
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the write is under way; its outcome must still be recorded
+        } catch (ExecutionException e) {
+          return e.getCause();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Records the outcome of writing {@code batch}: {@code e} is its failure, null when written. */
+  private void handle(
+      RunChannel channel, LogBatch batch, @Nullable Throwable e, boolean skippedAsAbandoned) {
+    try {
+      if (skippedAsAbandoned) {
         abandon(channel, batch, null);
         return;
       }
-      Throwable e = attempt(batch);
       if (e == null) {
         counters.pointsSent.addAndGet(batch.points());
       } else if (e instanceof AbandonedWrite a) {

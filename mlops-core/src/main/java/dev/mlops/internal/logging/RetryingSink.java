@@ -3,6 +3,7 @@ package dev.mlops.internal.logging;
 import dev.mlops.BackendUnavailableException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Retries go on until the write succeeds, fails permanently, or {@code stop} is released (the
  * engine is closing); then it throws {@link AbandonedWrite}. An outage is logged once when it
- * starts and once when it ends, not per retry. Used by the engine's single worker thread.
+ * starts and once when it ends, not per retry. Called by the worker thread and, when the backend
+ * allows several batches in flight, by the sender threads at once.
  */
 final class RetryingSink implements BatchSink {
 
@@ -25,8 +27,8 @@ final class RetryingSink implements BatchSink {
   private final RetryPolicy policy;
   private final CountDownLatch stop;
   private final EngineCounters counters;
-  private boolean inOutage;
-  private long outageRetries;
+  private volatile boolean inOutage; // written by concurrent senders: only steers log lines
+  private final AtomicLong outageRetries = new AtomicLong();
 
   RetryingSink(
       BatchSink delegate, RetryPolicy policy, CountDownLatch stop, EngineCounters counters) {
@@ -49,9 +51,8 @@ final class RetryingSink implements BatchSink {
         if (inOutage) {
           LOG.info(
               "The tracking backend accepts writes again after {} retries; logging resumes.",
-              outageRetries);
+              outageRetries.getAndSet(0));
           inOutage = false;
-          outageRetries = 0;
         }
         return;
       } catch (AbandonedWrite e) {
@@ -59,7 +60,7 @@ final class RetryingSink implements BatchSink {
       } catch (BackendUnavailableException e) {
         long delay = policy.delayNanos(attempt++, e.retryAfter().orElse(null));
         counters.retries.incrementAndGet();
-        outageRetries++;
+        outageRetries.incrementAndGet();
         counters.error(
             "run "
                 + batch.runId()
