@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.InvalidInputException;
 import dev.mlops.spi.ArtifactStoreProvider;
+import dev.mlops.testkit.TestBackendContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -54,8 +55,9 @@ class GcsArtifactStoreProviderTest {
   @DisplayName("stores of one Mlops with the same credentials share one client")
   void sharesClient() throws Exception {
     Path key = serviceAccountKey();
-    try (MapBackendContext context =
-        new MapBackendContext(Map.of("GOOGLE_APPLICATION_CREDENTIALS", key.toString()))) {
+    try (TestBackendContext context =
+        new TestBackendContext(
+            "gs://unused", Map.of("GOOGLE_APPLICATION_CREDENTIALS", key.toString()))) {
       var provider = new GcsArtifactStoreProvider();
       var a = (GcsArtifactStore) provider.create("gs://bucket-a/x", context);
       var b = (GcsArtifactStore) provider.create("gs://bucket-b", context);
@@ -72,11 +74,13 @@ class GcsArtifactStoreProviderTest {
   @DisplayName("a credentials file that is missing or not credentials is named, with what to do")
   void badCredentialsFile() throws Exception {
     Path garbage = Files.writeString(tmp.resolve("garbage.json"), "{\"type\": \"nonsense\"}");
-    try (MapBackendContext missing =
-            new MapBackendContext(
+    try (TestBackendContext missing =
+            new TestBackendContext(
+                "gs://unused",
                 Map.of("GOOGLE_APPLICATION_CREDENTIALS", tmp.resolve("none.json").toString()));
-        MapBackendContext bad =
-            new MapBackendContext(Map.of("GOOGLE_APPLICATION_CREDENTIALS", garbage.toString()))) {
+        TestBackendContext bad =
+            new TestBackendContext(
+                "gs://unused", Map.of("GOOGLE_APPLICATION_CREDENTIALS", garbage.toString()))) {
       assertThatThrownBy(() -> new GcsArtifactStoreProvider().create("gs://bucket/x", missing))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("none.json")

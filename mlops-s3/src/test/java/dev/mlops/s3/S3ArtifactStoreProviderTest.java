@@ -7,6 +7,7 @@ import dev.mlops.ArtifactStore;
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
 import dev.mlops.spi.ArtifactStoreProvider;
+import dev.mlops.testkit.TestBackendContext;
 import java.io.ByteArrayInputStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,7 +52,7 @@ class S3ArtifactStoreProviderTest {
   void sharesClient() throws Exception {
     S3ArtifactStoreProvider provider = new S3ArtifactStoreProvider();
     ArtifactStore a;
-    try (MapBackendContext context = new MapBackendContext(server.settings())) {
+    try (TestBackendContext context = new TestBackendContext("s3://unused", server.settings())) {
       a = provider.create("s3://shared/a", context);
       ArtifactStore b = provider.create("s3a://shared/b", context);
       b.upload(new ByteArrayInputStream(new byte[] {7}), "x.bin");
@@ -62,7 +63,7 @@ class S3ArtifactStoreProviderTest {
       assertThat(a.list("")).isEmpty();
       Map<String, String> other = new HashMap<>(server.settings());
       other.put("AWS_REGION", "eu-west-1");
-      try (MapBackendContext second = new MapBackendContext(other)) {
+      try (TestBackendContext second = new TestBackendContext("s3://unused", other)) {
         provider.create("s3://shared/a", second);
         assertThat(second.sharedCount()).isEqualTo(1);
       }
@@ -75,7 +76,7 @@ class S3ArtifactStoreProviderTest {
   void badSettings() {
     Map<String, String> s = new HashMap<>(server.settings());
     s.put("MLFLOW_S3_UPLOAD_EXTRA_ARGS", "{\"Nope\": 1}");
-    try (MapBackendContext context = new MapBackendContext(s)) {
+    try (TestBackendContext context = new TestBackendContext("s3://unused", s)) {
       assertThatThrownBy(() -> new S3ArtifactStoreProvider().create("s3://shared/x", context))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("MLFLOW_S3_UPLOAD_EXTRA_ARGS");
