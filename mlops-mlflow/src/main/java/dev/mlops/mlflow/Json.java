@@ -1,8 +1,11 @@
 package dev.mlops.mlflow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.MlopsException;
@@ -18,7 +21,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class Json {
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Shortest round-tripping doubles, written and read with Jackson's fast number codecs. */
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .build();
 
   private Json() {}
 
