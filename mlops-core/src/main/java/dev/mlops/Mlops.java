@@ -122,6 +122,7 @@ public final class Mlops implements AutoCloseable {
     private @Nullable Duration closeTimeout;
     private @Nullable Backpressure backpressure;
     private @Nullable Path journalDir;
+    private @Nullable Long journalMaxBytes;
     private @Nullable Consumer<LoggingError> loggingErrorListener;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
@@ -187,6 +188,17 @@ public final class Mlops implements AutoCloseable {
     }
 
     /**
+     * The most bytes a {@link Backpressure#SPILL} journal holds that the backend has not taken yet
+     * (about 50 bytes a metric point; at least 16 MiB); when it is full, logging calls wait, as
+     * with {@link Backpressure#BLOCK}, until the backend catches up. Default: no limit but the
+     * disk's.
+     */
+    public Builder journalMaxBytes(long bytes) {
+      this.journalMaxBytes = bytes;
+      return this;
+    }
+
+    /**
      * Called, from the background logging thread, for every group of points that could not be
      * stored: rejected by the backend (naming the run and keys), or not written before close. Keep
      * it short; an exception it throws is logged and ignored.
@@ -239,6 +251,7 @@ public final class Mlops implements AutoCloseable {
                   closeTimeout,
                   backpressure,
                   journalDir,
+                  journalMaxBytes,
                   settings);
       Consumer<LoggingError> listener = loggingErrorListener;
       return new Mlops(MlopsRuntime.start(config, listener == null ? e -> {} : listener));

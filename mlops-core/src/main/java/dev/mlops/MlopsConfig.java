@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>{@code MLOPS_LOG_BACKPRESSURE}</td><td>{@link Backpressure#BLOCK}</td></tr>
  *   <tr><td>{@link #journalDir}</td><td>{@code mlops.log.journal.dir}</td>
  *       <td>{@code MLOPS_LOG_JOURNAL_DIR}</td><td>{@code ~/.cache/mlops/journal}</td></tr>
+ *   <tr><td>{@link #journalMaxBytes}</td><td>{@code mlops.log.journal.max.bytes}</td>
+ *       <td>{@code MLOPS_LOG_JOURNAL_MAX_BYTES}</td><td>no limit</td></tr>
  * </table>
  *
  * @param trackingUri where experiments and runs live
@@ -48,6 +50,10 @@ import org.jspecify.annotations.Nullable;
  * @param journalDir root of the local logging journals ({@link Backpressure#SPILL}); each tracking
  *     store gets its own subdirectory, named by a hash of its URI (and of the working directory for
  *     local stores), which the next {@link Mlops} on that store replays after a crash
+ * @param journalMaxBytes the most bytes of points one {@link Backpressure#SPILL} journal holds that
+ *     the backend has not taken yet (about 50 bytes a metric point); when it is full, logging calls
+ *     wait as with {@link Backpressure#BLOCK} until the backend catches up, so a long outage cannot
+ *     fill the disk. {@link #NO_JOURNAL_LIMIT} by default
  * @param settings every other setting by environment-variable name (tokens, endpoints); never
  *     printed
  */
@@ -61,7 +67,14 @@ public record MlopsConfig(
     Duration closeTimeout,
     Backpressure backpressure,
     Path journalDir,
+    long journalMaxBytes,
     Map<String, String> settings) {
+
+  /** The smallest journal limit: two journal segment files. */
+  public static final long MIN_JOURNAL_MAX_BYTES = 16L << 20;
+
+  /** {@link #journalMaxBytes} when the journal may grow as long as the disk has room. */
+  public static final long NO_JOURNAL_LIMIT = Long.MAX_VALUE;
 
   public MlopsConfig {
     settings = Map.copyOf(settings);
@@ -75,6 +88,14 @@ public record MlopsConfig(
     if (closeTimeout.isNegative()) {
       throw new InvalidInputException(
           "closeTimeout must not be negative, got " + closeTimeout + ".");
+    }
+    if (journalMaxBytes < MIN_JOURNAL_MAX_BYTES) {
+      throw new InvalidInputException(
+          "journalMaxBytes must be at least "
+              + MIN_JOURNAL_MAX_BYTES
+              + " (16 MiB, two journal segments), got "
+              + journalMaxBytes
+              + ". Raise it, or leave it unset for no limit.");
     }
   }
 
@@ -101,6 +122,7 @@ public record MlopsConfig(
         closeTimeout,
         Backpressure.BLOCK,
         defaultJournalDir(),
+        NO_JOURNAL_LIMIT,
         settings);
   }
 
@@ -139,6 +161,7 @@ public record MlopsConfig(
         + backpressure
         + ", journalDir="
         + journalDir
+        + (journalMaxBytes == NO_JOURNAL_LIMIT ? "" : ", journalMaxBytes=" + journalMaxBytes)
         + ", settings="
         + settings.keySet()
         + "]";

@@ -59,6 +59,48 @@ class BackpressureConfigTest {
 
   @Test
   @DisplayName(
+      "cap the journal from the environment or the builder value, with no limit by default and"
+          + " a clear error below 16 MiB or for a non-number")
+  void journalLimit() {
+    assertThat(resolve(Map.of(), new Properties()).journalMaxBytes())
+        .isEqualTo(MlopsConfig.NO_JOURNAL_LIMIT);
+    assertThat(
+            resolve(Map.of("MLOPS_LOG_JOURNAL_MAX_BYTES", "1073741824"), new Properties())
+                .journalMaxBytes())
+        .isEqualTo(1L << 30);
+    MlopsConfig explicit =
+        new ConfigResolver(Map.of("MLOPS_LOG_JOURNAL_MAX_BYTES", "1073741824"), new Properties())
+            .resolve(
+                null,
+                null,
+                null,
+                null,
+                Path.of("/work"),
+                null,
+                null,
+                null,
+                null,
+                64L << 20,
+                Map.of());
+    assertThat(explicit.journalMaxBytes()).isEqualTo(64L << 20);
+    assertThat(explicit.toString()).contains("journalMaxBytes=67108864");
+
+    assertThatThrownBy(
+            () -> resolve(Map.of("MLOPS_LOG_JOURNAL_MAX_BYTES", "1GB"), new Properties()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("MLOPS_LOG_JOURNAL_MAX_BYTES")
+        .hasMessageContaining("'1GB'")
+        .hasMessageContaining("whole number of bytes");
+    assertThatThrownBy(
+            () -> resolve(Map.of("MLOPS_LOG_JOURNAL_MAX_BYTES", "1000"), new Properties()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("journalMaxBytes must be at least 16777216")
+        .hasMessageContaining("got 1000")
+        .hasMessageContaining("leave it unset for no limit");
+  }
+
+  @Test
+  @DisplayName(
       "give each store its own journal directory: a relative local URI depends on the working"
           + " directory, a server URI does not")
   void journalPerStore() {

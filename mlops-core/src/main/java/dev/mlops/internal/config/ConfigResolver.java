@@ -83,10 +83,11 @@ public final class ConfigResolver {
         closeTimeout,
         null,
         null,
+        null,
         explicitSettings);
   }
 
-  /** Like the shorter overload, with the logging backpressure mode and journal directory. */
+  /** Like the shorter overload, with the logging backpressure mode and journal settings. */
   public MlopsConfig resolve(
       @Nullable String trackingUri,
       @Nullable String registryUri,
@@ -97,6 +98,7 @@ public final class ConfigResolver {
       @Nullable Duration closeTimeout,
       @Nullable Backpressure backpressure,
       @Nullable Path journalDir,
+      @Nullable Long journalMaxBytes,
       Map<String, String> explicitSettings) {
     String tracking =
         first(trackingUri, lookup("MLOPS_TRACKING_URI"), lookup("MLFLOW_TRACKING_URI"));
@@ -144,6 +146,14 @@ public final class ConfigResolver {
                   systemProperties.getProperty("user.home", "."), ".cache", "mlops", "journal");
     }
 
+    long journalMax =
+        journalMaxBytes != null
+            ? journalMaxBytes
+            : parseLong(
+                "MLOPS_LOG_JOURNAL_MAX_BYTES",
+                lookup("MLOPS_LOG_JOURNAL_MAX_BYTES"),
+                MlopsConfig.NO_JOURNAL_LIMIT);
+
     Map<String, String> settings = new HashMap<>();
     for (String name : PASSED_SETTINGS) {
       String v = lookup(name);
@@ -162,6 +172,7 @@ public final class ConfigResolver {
         timeout,
         mode,
         journal.toAbsolutePath(),
+        journalMax,
         settings);
   }
 
@@ -185,6 +196,18 @@ public final class ConfigResolver {
     }
     String env = environment.get(envName);
     return env == null || env.isEmpty() ? null : env;
+  }
+
+  private static long parseLong(String name, @Nullable String value, long fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(
+          name + " must be a whole number of bytes, got '" + value + "'. Fix or unset it.");
+    }
   }
 
   private static int parseInt(String name, @Nullable String value, int fallback) {

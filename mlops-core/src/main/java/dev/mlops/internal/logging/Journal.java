@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * disjoint ranges in parallel; each publishes its record by writing the length last. A record that
  * does not fit the rest of a segment leaves a padding record there and goes to the next segment.
  *
+ * <p>Limit: when {@code maxBytes} of records are written and not yet acknowledged, a logging call
+ * waits, before reserving any space, until the worker acknowledges some (or the journal closes), so
+ * a long outage cannot fill the disk. The journal may pass the limit by the records of callers
+ * already past the check: at most one record per logging thread.
+ *
  * <p>Group commit: a daemon thread syncs new records and the acknowledged position to disk every
  * {@value #SYNC_INTERVAL_MS} ms, and {@link #sync()} does it at once (on {@code flush()}).
  *
@@ -43,6 +48,8 @@ final class Journal implements AutoCloseable {
 
   private final JournalDirectory.Instance instance;
   private final int segmentBytes;
+  private final long maxBytes;
+  private final Object room = new Object();
   private final RunTable runs;
   private final AckFile ackFile;
   private final Map<Long, JournalSegment> segments = new TreeMap<>();
@@ -68,9 +75,11 @@ final class Journal implements AutoCloseable {
   private final Thread syncer;
   private volatile boolean closed;
 
-  private Journal(JournalDirectory.Instance instance, int segmentBytes) throws IOException {
+  private Journal(JournalDirectory.Instance instance, int segmentBytes, long maxBytes)
+      throws IOException {
     this.instance = instance;
     this.segmentBytes = segmentBytes;
+    this.maxBytes = maxBytes;
     this.runs = RunTable.create(instance.dir());
     this.ackFile = AckFile.open(instance.dir());
     JournalSegment first = JournalSegment.create(instance.dir(), 0, segmentBytes);
@@ -87,11 +96,19 @@ final class Journal implements AutoCloseable {
     syncer.start();
   }
 
-  /** Creates a journal in a new instance directory of {@code storeDir}. */
+  /** Creates a journal without a size limit in a new instance directory of {@code storeDir}. */
   static Journal create(Path storeDir, int segmentBytes) throws IOException {
+    return create(storeDir, segmentBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * Creates a journal in a new instance directory of {@code storeDir}; logging calls wait while
+   * {@code maxBytes} of records are not acknowledged.
+   */
+  static Journal create(Path storeDir, int segmentBytes, long maxBytes) throws IOException {
     JournalDirectory.Instance instance = JournalDirectory.create(storeDir);
     try {
-      return new Journal(instance, segmentBytes);
+      return new Journal(instance, segmentBytes, maxBytes);
     } catch (IOException | RuntimeException e) {
       instance.close();
       JournalDirectory.delete(instance.dir());
@@ -122,12 +139,17 @@ final class Journal implements AutoCloseable {
   }
 
   /**
-   * Appends one point; once this returns, the point survives the process being killed.
+   * Appends one point; once this returns, the point survives the process being killed. Waits first
+   * while the journal is at its size limit.
    *
-   * @throws MlopsException when the journal cannot grow (disk full, directory gone)
+   * @throws MlopsException when the journal cannot grow (disk full, directory gone), or when the
+   *     caller is interrupted while waiting for room (then nothing was written)
    */
   void append(
       int run, byte kind, String key, @Nullable String text, double value, long ts, long step) {
+    if (tail.get() - ackPosition >= maxBytes) {
+      awaitRoom(key);
+    }
     JournalFormat.Scratch s = SCRATCH.get();
     int length = JournalFormat.encode(s, run, kind, key, text, value, ts, step);
     long position = reserve(length);
@@ -138,6 +160,34 @@ final class Journal implements AutoCloseable {
       Thread w = worker;
       if (w != null) {
         LockSupport.unpark(w);
+      }
+    }
+  }
+
+  /**
+   * Waits until the worker acknowledges enough records to bring the journal under its limit, or the
+   * journal closes. The worker itself never waits (an error listener logging from the worker thread
+   * would wait for itself).
+   */
+  private void awaitRoom(String key) {
+    if (Thread.currentThread() == worker) {
+      return;
+    }
+    synchronized (room) {
+      while (tail.get() - ackPosition >= maxBytes && !closed && broken == null) {
+        try {
+          room.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MlopsException(
+              "Interrupted while waiting for room in the logging journal "
+                  + dir()
+                  + " (limit "
+                  + maxBytes
+                  + " bytes, reached because the backend is not taking points): '"
+                  + key
+                  + "' was not logged. Raise the limit (journalMaxBytes) or restore the backend.");
+        }
       }
     }
   }
@@ -316,6 +366,11 @@ final class Journal implements AutoCloseable {
         return;
       }
       ackPosition = position;
+      if (maxBytes != Long.MAX_VALUE) {
+        synchronized (room) {
+          room.notifyAll();
+        }
+      }
       try {
         ackFile.write(position);
       } catch (IOException e) {
@@ -433,6 +488,9 @@ final class Journal implements AutoCloseable {
     sync();
     synchronized (syncLock) {
       closed = true;
+    }
+    synchronized (room) {
+      room.notifyAll();
     }
     LockSupport.unpark(syncer);
     try {

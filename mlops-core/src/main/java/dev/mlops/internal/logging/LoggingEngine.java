@@ -130,7 +130,7 @@ public final class LoggingEngine implements AutoCloseable {
     if (options.backpressure() == Backpressure.SPILL && dir != null) {
       this.queue = null;
       try {
-        this.journal = Journal.create(dir, options.segmentBytes());
+        this.journal = Journal.create(dir, options.segmentBytes(), options.journalMaxBytes());
       } catch (IOException | RuntimeException e) {
         throw new MlopsException(
             "Cannot create the logging journal under "
@@ -359,6 +359,9 @@ public final class LoggingEngine implements AutoCloseable {
       int stuck = (int) Math.min(Integer.MAX_VALUE, Math.max(0, accepted.sum() - completed.get()));
       if (caughtUp) {
         join(deadline);
+      }
+      if (q != null && !worker.isAlive()) {
+        q.remove(wake); // a worker that stopped before taking it leaves it; stats count the queue
       }
       lost = dropped + stuck;
       if (lost > 0) {

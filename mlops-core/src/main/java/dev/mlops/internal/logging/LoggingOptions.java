@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownHookTimeout how long a JVM shutdown hook waits for pending points before closing
  *     the engine; null for no hook
  * @param segmentBytes size of one journal segment file
+ * @param journalMaxBytes the most bytes the SPILL journal holds that the backend has not taken;
+ *     logging calls wait while it is full ({@link dev.mlops.MlopsConfig#NO_JOURNAL_LIMIT}: never)
  */
 public record LoggingOptions(
     int queueCapacity,
@@ -30,7 +32,8 @@ public record LoggingOptions(
     RetryPolicy retry,
     Consumer<LoggingError> errors,
     @Nullable Duration shutdownHookTimeout,
-    int segmentBytes) {
+    int segmentBytes,
+    long journalMaxBytes) {
 
   /** 8 MiB: about 150,000 metric points per segment file. */
   public static final int DEFAULT_SEGMENT_BYTES = 8 << 20;
@@ -41,6 +44,10 @@ public record LoggingOptions(
     }
     if (backpressure == Backpressure.SPILL && journalDir == null) {
       throw new IllegalArgumentException("SPILL needs a journal directory");
+    }
+    if (journalMaxBytes < 2L * segmentBytes) {
+      throw new IllegalArgumentException(
+          "journalMaxBytes must be at least two segments, got " + journalMaxBytes);
     }
     if (segmentBytes < Journal.MIN_SEGMENT_BYTES || segmentBytes % 8 != 0) {
       throw new IllegalArgumentException(
@@ -60,7 +67,8 @@ public record LoggingOptions(
         RetryPolicy.DEFAULT,
         e -> {},
         null,
-        DEFAULT_SEGMENT_BYTES);
+        DEFAULT_SEGMENT_BYTES,
+        MlopsConfig.NO_JOURNAL_LIMIT);
   }
 
   /**
@@ -77,17 +85,32 @@ public record LoggingOptions(
         RetryPolicy.DEFAULT,
         errors,
         config.closeTimeout(),
-        DEFAULT_SEGMENT_BYTES);
+        DEFAULT_SEGMENT_BYTES,
+        config.journalMaxBytes());
   }
 
   public LoggingOptions withBackpressure(Backpressure mode, @Nullable Path dir) {
     return new LoggingOptions(
-        queueCapacity, mode, dir, retry, errors, shutdownHookTimeout, segmentBytes);
+        queueCapacity,
+        mode,
+        dir,
+        retry,
+        errors,
+        shutdownHookTimeout,
+        segmentBytes,
+        journalMaxBytes);
   }
 
   public LoggingOptions withRetry(RetryPolicy policy) {
     return new LoggingOptions(
-        queueCapacity, backpressure, journalDir, policy, errors, shutdownHookTimeout, segmentBytes);
+        queueCapacity,
+        backpressure,
+        journalDir,
+        policy,
+        errors,
+        shutdownHookTimeout,
+        segmentBytes,
+        journalMaxBytes);
   }
 
   public LoggingOptions withErrors(Consumer<LoggingError> listener) {
@@ -98,16 +121,43 @@ public record LoggingOptions(
         retry,
         listener,
         shutdownHookTimeout,
-        segmentBytes);
+        segmentBytes,
+        journalMaxBytes);
   }
 
   public LoggingOptions withShutdownHook(@Nullable Duration timeout) {
     return new LoggingOptions(
-        queueCapacity, backpressure, journalDir, retry, errors, timeout, segmentBytes);
+        queueCapacity,
+        backpressure,
+        journalDir,
+        retry,
+        errors,
+        timeout,
+        segmentBytes,
+        journalMaxBytes);
   }
 
   public LoggingOptions withSegmentBytes(int bytes) {
     return new LoggingOptions(
-        queueCapacity, backpressure, journalDir, retry, errors, shutdownHookTimeout, bytes);
+        queueCapacity,
+        backpressure,
+        journalDir,
+        retry,
+        errors,
+        shutdownHookTimeout,
+        bytes,
+        journalMaxBytes);
+  }
+
+  public LoggingOptions withJournalMaxBytes(long bytes) {
+    return new LoggingOptions(
+        queueCapacity,
+        backpressure,
+        journalDir,
+        retry,
+        errors,
+        shutdownHookTimeout,
+        segmentBytes,
+        bytes);
   }
 }

@@ -115,6 +115,122 @@ class JournalTest {
 
   @Test
   @DisplayName(
+      "at its size limit, a logging call waits until the worker acknowledges records, and every"
+          + " point still arrives once, in order")
+  void limitMakesCallersWait() throws Exception {
+    long limit = 2L * SMALL_SEGMENT;
+    Journal journal = Journal.create(store, SMALL_SEGMENT, limit);
+    journals.add(journal);
+    RunChannel run = new RunChannel(engine, "run-a", journal.register("run-a"));
+    int points = 40_000; // about 3 MB of records: many times the limit
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    Thread producer =
+        new Thread(
+            () -> {
+              try {
+                for (int step = 0; step < points; step++) {
+                  journal.append(0, LogPoint.METRIC, "loss", null, step, 7L, step);
+                }
+              } catch (Throwable e) {
+                error.set(e);
+              }
+            });
+    producer.start();
+    while (producer.getState() != Thread.State.TIMED_WAITING && producer.isAlive()) {
+      Thread.onSpinWait();
+    }
+    assertThat(producer.isAlive()).as("the producer waits at the limit").isTrue();
+    assertThat(journal.pendingBytes())
+        .isGreaterThanOrEqualTo(limit)
+        .isLessThanOrEqualTo(limit + JournalFormat.MAX_RECORD);
+
+    long next = 0;
+    List<LogPoint> chunk = new ArrayList<>();
+    while (next < points) {
+      if (journal.read(chunk, 1_000, i -> run) == 0) {
+        journal.awaitData(() -> false);
+        continue;
+      }
+      for (LogPoint p : chunk) {
+        assertThat(p.step).isEqualTo(next++);
+      }
+      chunk.clear();
+      journal.ack();
+      assertThat(journal.pendingBytes()).isLessThanOrEqualTo(limit + JournalFormat.MAX_RECORD);
+    }
+    producer.join();
+    assertThat(error.get()).isNull();
+    assertThat(journal.isDrained()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "a logging call interrupted while the journal is full fails with a message naming the limit,"
+          + " and writes nothing")
+  void interruptedWhileFull() throws Exception {
+    long limit = 2L * SMALL_SEGMENT;
+    Journal journal = Journal.create(store, SMALL_SEGMENT, limit);
+    journals.add(journal);
+    journal.register("run-a");
+    for (int step = 0; journal.pendingBytes() < limit; step++) {
+      journal.append(0, LogPoint.METRIC, "loss", null, step, 7L, step);
+    }
+    long full = journal.pendingBytes();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    Thread blocked =
+        new Thread(
+            () -> {
+              try {
+                journal.append(0, LogPoint.METRIC, "late", null, 1, 7L, 1);
+              } catch (Throwable e) {
+                error.set(e);
+              }
+            });
+    blocked.start();
+    while (blocked.getState() != Thread.State.TIMED_WAITING && blocked.isAlive()) {
+      Thread.onSpinWait();
+    }
+    blocked.interrupt();
+    blocked.join();
+
+    assertThat(error.get())
+        .isInstanceOf(dev.mlops.MlopsException.class)
+        .hasMessageContaining("Interrupted while waiting for room in the logging journal")
+        .hasMessageContaining("limit " + limit + " bytes")
+        .hasMessageContaining("'late' was not logged")
+        .hasMessageContaining("journalMaxBytes");
+    assertThat(journal.pendingBytes()).isEqualTo(full);
+  }
+
+  @Test
+  @DisplayName("closing a full journal releases a logging call waiting for room")
+  void closeReleasesWaiters() throws Exception {
+    long limit = 2L * SMALL_SEGMENT;
+    Journal journal = Journal.create(store, SMALL_SEGMENT, limit);
+    journal.register("run-a");
+    for (int step = 0; journal.pendingBytes() < limit; step++) {
+      journal.append(0, LogPoint.METRIC, "loss", null, step, 7L, step);
+    }
+    Thread blocked =
+        new Thread(
+            () -> {
+              try {
+                journal.append(0, LogPoint.METRIC, "late", null, 1, 7L, 1);
+              } catch (RuntimeException e) {
+                // a closed journal may refuse the point; the engine reports it as not logged
+              }
+            });
+    blocked.start();
+    while (blocked.getState() != Thread.State.TIMED_WAITING && blocked.isAlive()) {
+      Thread.onSpinWait();
+    }
+    journal.close(false);
+    blocked.join();
+    assertThat(blocked.isAlive()).isFalse();
+  }
+
+  @Test
+  @DisplayName(
       "a journal left behind is replayed from its acknowledged position, params and tags included")
   void replayFromAcknowledgedPosition() throws Exception {
     Journal journal = journal();
