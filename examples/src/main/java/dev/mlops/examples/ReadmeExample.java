@@ -8,9 +8,12 @@ import dev.mlops.model.OnnxModel;
 import dev.mlops.model.Predictor;
 import dev.mlops.model.Tensor;
 import dev.mlops.serving.LivePredictor;
+import dev.mlops.serving.LoggingMetrics;
 import dev.mlops.serving.Prediction;
 import dev.mlops.serving.PredictorOptions;
 import dev.mlops.serving.Predictors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -96,6 +99,20 @@ public final class ReadmeExample {
       Tensor x = Tensor.of(new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}});
       Prediction p = live.predictTagged(Map.of("x", x));
       System.out.println("version " + p.version().version() + ": " + p.outputs().get("y"));
+    }
+    // readme:end
+  }
+
+  /** The logging README block: the logging engine's health as Micrometer meters. */
+  static void loggingMeters(MeterRegistry registry) {
+    // readme:begin
+    try (Mlops mlops = Mlops.open()) {
+      new LoggingMetrics(mlops, Tags.of("job", "training")).bindTo(registry);
+      try (ActiveRun run = mlops.tracking().startRun("fraud-model")) {
+        run.logMetric("loss", 0.25, 0);
+      }
+      double sent = registry.get("mlops.logging.points.sent").functionCounter().count();
+      System.out.println(sent + " points sent");
     }
     // readme:end
   }

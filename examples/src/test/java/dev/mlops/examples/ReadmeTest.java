@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mlops.Mlops;
 import dev.mlops.ModelVersion;
 import dev.mlops.testkit.onnx.OnnxTestModels;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +81,22 @@ class ReadmeTest {
       assertThat(mlops.registry().getModelVersionByAlias("fraud-onnx", "champion").version())
           .isEqualTo(1);
     }
+  }
+
+  @Test
+  @DisplayName("the logging-meters block binds LoggingMetrics and counts the point it logged")
+  void loggingMetersBlockRuns() {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    ReadmeExample.loggingMeters(registry);
+    assertThat(
+            registry
+                .get("mlops.logging.points.sent")
+                .tag("job", "training")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(registry.get("mlops.logging.queue.depth").tag("job", "training").gauges())
+        .hasSize(1);
   }
 
   @Test
