@@ -25,7 +25,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The signature is read from the ONNX graph's inputs and outputs unless one is given; a given
  * one is checked against the graph (same names, element types and ranks; fixed dimensions agree).
- * Immutable.
+ *
+ * <p>A model saved with its weights as external data ({@code onnx.save_model(...,
+ * save_as_external_data=True)}, which models over 2 GB need) is logged with those files beside
+ * {@code model.onnx}, at the paths relative to the ONNX file that the model names. Each must be a
+ * file inside the ONNX file's directory (no absolute path, no {@code ..}), long enough for the
+ * tensors read from it; otherwise logging fails with an {@link InvalidInputException} before
+ * anything is written. Immutable.
  */
 public final class OnnxModel {
 

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -42,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>The directory: {@code MLmodel}, {@code model.onnx}, {@code requirements.txt}, {@code
  * python_env.yaml} and {@code conda.yaml} (so {@code mlflow models serve} can build an
  * environment), and when given {@code input_example.json} + {@code serving_input_example.json} and
- * {@code baseline_profile.json}. It is assembled in a temporary directory, then uploaded with the
- * run's artifact store. Thread-safe.
+ * {@code baseline_profile.json}. A model whose tensors keep their data in external files gets those
+ * files too, at the same paths relative to {@code model.onnx} (as MLflow's Python onnx flavor saves
+ * them), after they are checked ({@link ExternalDataFiles}); they count in {@code
+ * model_size_bytes}. It is assembled in a temporary directory, then uploaded with the run's
+ * artifact store. Thread-safe.
  */
 public final class ModelLog {
 
@@ -63,6 +67,18 @@ public final class ModelLog {
    * the file; nothing loads by it). The file's own IR version and opsets stay in the model.
    */
   static final String ONNX_VERSION = "1.17.0";
+
+  /** The files the model directory holds besides external data, which must not clash with them. */
+  static final Set<String> OWN_FILES =
+      Set.of(
+          ONNX_FILE,
+          MlModel.FILE_NAME,
+          PythonEnv.CONDA_FILE,
+          PythonEnv.VENV_FILE,
+          PythonEnv.REQUIREMENTS_FILE,
+          TensorJson.EXAMPLE_FILE,
+          TensorJson.SERVING_FILE,
+          BaselineProfile.FILE_NAME);
 
   private final Supplier<ModelRegistry> registry;
   private final List<Map<String, @Nullable Object>> history = new ArrayList<>();
@@ -101,11 +117,13 @@ public final class ModelLog {
       SignatureCheck.checkInputs(signature, model.inputExample());
     }
     model.baseline().ifPresent(b -> checkBaseline(b, signature));
+    ExternalDataFiles external =
+        ExternalDataFiles.resolve(model.file(), graph.externalData(), OWN_FILES);
 
     Path dir = createTempDir();
     MlModel mlModel;
     try {
-      mlModel = writeDirectory(dir, run.runId(), path, model, signature);
+      mlModel = writeDirectory(dir, run.runId(), path, model, signature, external);
       run.logArtifacts(dir, path);
     } finally {
       deleteQuietly(dir);
@@ -127,9 +145,18 @@ public final class ModelLog {
   }
 
   private static MlModel writeDirectory(
-      Path dir, String runId, String path, OnnxModel model, ModelSignature signature) {
+      Path dir,
+      String runId,
+      String path,
+      OnnxModel model,
+      ModelSignature signature,
+      ExternalDataFiles external) {
     try {
-      Files.copy(model.file(), dir.resolve(ONNX_FILE));
+      ExternalDataFiles.linkOrCopy(model.file(), dir.resolve(ONNX_FILE));
+      external.copyInto(dir);
+      if (!external.locations().isEmpty()) {
+        LOG.debug("Copied external data {} of {}", external.locations(), model.file());
+      }
       Map<String, @Nullable Object> exampleInfo = new LinkedHashMap<>();
       if (!model.inputExample().isEmpty()) {
         Map<String, Tensor> ordered = new LinkedHashMap<>();

@@ -28,18 +28,29 @@ import org.slf4j.LoggerFactory;
  * inputs) are left out; inputs and outputs that are not tensors (sequences, maps) are left out too.
  * A symbolic or missing dimension becomes -1.
  *
+ * <p>Tensors that keep their data in files beside the model ({@link ExternalTensor}) are listed,
+ * wherever they are: initializers, sparse initializers, node attributes, subgraphs, functions. The
+ * file is read as a stream and tensor data is skipped, so a model with gigabytes of inline weights
+ * costs little more to read than its graph.
+ *
  * @param irVersion {@code ModelProto.ir_version}
  * @param opsets opset version by domain ({@code ""} is the default ONNX domain)
  * @param producerName the exporting tool, "" when not set
  * @param signature tensor inputs and outputs
+ * @param externalData the tensors whose data is in external files, in file order
  */
 public record OnnxGraph(
-    long irVersion, Map<String, Long> opsets, String producerName, ModelSignature signature) {
+    long irVersion,
+    Map<String, Long> opsets,
+    String producerName,
+    ModelSignature signature,
+    List<ExternalTensor> externalData) {
 
   private static final Logger LOG = LoggerFactory.getLogger(OnnxGraph.class);
 
   public OnnxGraph {
     opsets = Map.copyOf(opsets);
+    externalData = List.copyOf(externalData);
   }
 
   /**
@@ -62,6 +73,7 @@ public record OnnxGraph(
   static OnnxGraph read(InputStream in, String source) {
     try {
       ProtoReader r = new ProtoReader(in);
+      TensorWalker tensors = new TensorWalker(r, source);
       long ir = -1;
       Map<String, Long> opsets = new LinkedHashMap<>();
       String producer = "";
@@ -72,8 +84,15 @@ public record OnnxGraph(
           case 2 -> producer = r.string();
           case 7 -> {
             long outer = r.enter();
-            graph = readGraph(r);
+            graph = readGraph(r, tensors);
             r.exit(outer);
+          }
+          case 25 -> {
+            if (r.wireType() == ProtoReader.LENGTH_DELIMITED) {
+              tensors.function();
+            } else {
+              r.skip();
+            }
           }
           case 8 -> {
             long outer = r.enter();
@@ -87,7 +106,7 @@ public record OnnxGraph(
         throw new IOException(
             "no " + (ir < 0 ? "ir_version" : "graph") + " field: not an ONNX ModelProto");
       }
-      return new OnnxGraph(ir, opsets, producer, graph.signature());
+      return new OnnxGraph(ir, opsets, producer, graph.signature(), tensors.external());
     } catch (IOException e) {
       throw notOnnx(source, e);
     }
@@ -136,18 +155,19 @@ public record OnnxGraph(
 
   private record Value(String name, @Nullable TensorSpec spec) {}
 
-  private static Graph readGraph(ProtoReader r) throws IOException {
+  private static Graph readGraph(ProtoReader r, TensorWalker tensors) throws IOException {
     List<Value> inputs = new ArrayList<>();
     List<Value> outputs = new ArrayList<>();
     Set<String> initializers = new HashSet<>();
     while (r.next()) {
+      if (r.wireType() != ProtoReader.LENGTH_DELIMITED) {
+        r.skip();
+        continue;
+      }
       switch (r.field()) {
-        case 5 -> {
-          long outer = r.enter();
-          String name = readTensorName(r);
-          r.exit(outer);
-          initializers.add(name);
-        }
+        case 1 -> tensors.node(0);
+        case 5 -> initializers.add(tensors.tensor());
+        case 15 -> initializers.add(tensors.sparseTensor());
         case 11, 12 -> {
           int field = r.field();
           long outer = r.enter();
@@ -159,19 +179,6 @@ public record OnnxGraph(
       }
     }
     return new Graph(inputs, outputs, initializers);
-  }
-
-  /** TensorProto: only the name (field 8); the data is skipped. */
-  private static String readTensorName(ProtoReader r) throws IOException {
-    String name = "";
-    while (r.next()) {
-      if (r.field() == 8 && r.wireType() == ProtoReader.LENGTH_DELIMITED) {
-        name = r.string();
-      } else {
-        r.skip();
-      }
-    }
-    return name;
   }
 
   private static Value readValueInfo(ProtoReader r) throws IOException {

@@ -1,7 +1,14 @@
 package dev.mlops.testkit.onnx;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds an ONNX {@code ModelProto} (IR version 8, default-domain opset 13) by hand: graph inputs
@@ -15,6 +22,12 @@ import java.nio.ByteOrder;
  *     .output("y", OnnxGraphBuilder.FLOAT, "batch", 1)
  *     .build();
  * }</pre>
+ *
+ * <p>With {@link #externalData(String)}, the initializers' bytes go to a separate file instead
+ * ({@code data_location = EXTERNAL}, with {@code location}, {@code offset} and {@code length}
+ * entries), as {@code onnx.save_model(..., save_as_external_data=True)} writes them: {@link
+ * #build()} is then the graph alone and {@link #externalFiles()} the data file to write beside it.
+ * Not thread-safe.
  */
 public final class OnnxGraphBuilder {
 
@@ -27,8 +40,18 @@ public final class OnnxGraphBuilder {
   public static final int BOOL = 9;
   public static final int DOUBLE = 11;
 
+  /** {@code TensorProto.DataLocation.EXTERNAL}. */
+  private static final int EXTERNAL = 1;
+
   private final ProtoWriter graph = new ProtoWriter();
+  private final List<Initializer> initializers = new ArrayList<>();
+  private @Nullable String externalLocation;
   private int nodes;
+
+  private record Initializer(String name, int type, byte[] raw, long[] dims) {}
+
+  /** A built model: the ModelProto and the external data files it points at. */
+  private record Built(byte[] model, Map<String, byte[]> files) {}
 
   /** Starts a graph called {@code name}. */
   public OnnxGraphBuilder(String name) {
@@ -100,26 +123,69 @@ public final class OnnxGraphBuilder {
     return this;
   }
 
+  /**
+   * Keeps every initializer's data in the file {@code location} (relative to the model file, e.g.
+   * {@code "model.onnx.data"} or {@code "weights/linear.bin"}), one after the other, instead of
+   * inline. The location is written as given, so tests can also write invalid ones.
+   */
+  public OnnxGraphBuilder externalData(String location) {
+    this.externalLocation = location;
+    return this;
+  }
+
   /** The serialized {@code ModelProto}. */
   public byte[] build() {
+    return assemble().model();
+  }
+
+  /**
+   * The external data files by location (relative to the model file), to write beside {@link
+   * #build()}'s model; empty unless {@link #externalData(String)} was called.
+   */
+  public Map<String, byte[]> externalFiles() {
+    return assemble().files();
+  }
+
+  private Built assemble() {
+    ProtoWriter g = new ProtoWriter().append(graph);
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    for (Initializer i : initializers) {
+      ProtoWriter t = new ProtoWriter();
+      for (long d : i.dims()) {
+        t.varint(1, d);
+      }
+      t.varint(2, i.type());
+      t.string(8, i.name());
+      if (externalLocation == null) {
+        t.bytes(9, i.raw());
+      } else {
+        t.message(13, entry("location", externalLocation));
+        t.message(13, entry("offset", Integer.toString(data.size())));
+        t.message(13, entry("length", Integer.toString(i.raw().length)));
+        t.varint(14, EXTERNAL);
+        data.writeBytes(i.raw());
+      }
+      g.message(5, t);
+    }
     ProtoWriter model = new ProtoWriter();
     model.varint(1, 8); // ir_version
     model.string(2, "mlops-testkit");
     model.string(3, "1");
-    model.message(7, graph);
+    model.message(7, g);
     model.message(8, new ProtoWriter().string(1, "").varint(2, 13));
-    return model.toByteArray();
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    if (externalLocation != null) {
+      files.put(externalLocation, data.toByteArray());
+    }
+    return new Built(model.toByteArray(), Collections.unmodifiableMap(files));
+  }
+
+  private static ProtoWriter entry(String key, String value) {
+    return new ProtoWriter().string(1, key).string(2, value);
   }
 
   private OnnxGraphBuilder initializer(String name, int type, byte[] raw, long... dims) {
-    ProtoWriter t = new ProtoWriter();
-    for (long d : dims) {
-      t.varint(1, d);
-    }
-    t.varint(2, type);
-    t.string(8, name);
-    t.bytes(9, raw);
-    graph.message(5, t);
+    initializers.add(new Initializer(name, type, raw, dims.clone()));
     return this;
   }
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -25,27 +26,66 @@ import java.util.Random;
  *   <li>{@link #idsAndWords}: int64 and string inputs, int64, bool and string outputs;
  *   <li>{@link #doubleScale}: float64 in and out.
  * </ul>
+ *
+ * <p>Any of them can keep its weights in an external data file, as large exported models do: {@code
+ * linear.withExternalData("weights/linear.bin").writeTo(dir.resolve("model.onnx"))} writes the
+ * graph and, beside it, {@code weights/linear.bin}.
  */
 public final class OnnxTestModels {
 
   private OnnxTestModels() {}
 
-  /** A model's bytes, ready to write. */
+  /** A model, ready to write. */
   public interface TestModel {
-    /** The serialized ModelProto. */
-    byte[] bytes();
+    /** A fresh builder holding the model's graph. */
+    OnnxGraphBuilder graph();
 
-    /** Writes the model to {@code file} and returns it. */
+    /** The serialized ModelProto. */
+    default byte[] bytes() {
+      return graph().build();
+    }
+
+    /**
+     * Writes the model to {@code file}, and its external data files (if any) at their locations
+     * relative to {@code file}'s directory; returns {@code file}.
+     */
     default Path writeTo(Path file) {
+      OnnxGraphBuilder graph = graph();
       try {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
           Files.createDirectories(parent);
         }
-        return Files.write(file, bytes());
+        for (Map.Entry<String, byte[]> data : graph.externalFiles().entrySet()) {
+          Path target = file.toAbsolutePath().resolveSibling(data.getKey());
+          Files.createDirectories(target.getParent());
+          Files.write(target, data.getValue());
+        }
+        return Files.write(file, graph.build());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /**
+     * The same model with its initializers' data in the file {@code location}, relative to the
+     * model file (see {@link OnnxGraphBuilder#externalData(String)}).
+     */
+    default TestModel withExternalData(String location) {
+      return new ExternalData(this, location);
+    }
+  }
+
+  /**
+   * A model whose initializers keep their data in an external file.
+   *
+   * @param model the model
+   * @param location the data file, relative to the model file
+   */
+  public record ExternalData(TestModel model, String location) implements TestModel {
+    @Override
+    public OnnxGraphBuilder graph() {
+      return model.graph().externalData(location);
     }
   }
 
@@ -70,7 +110,7 @@ public final class OnnxTestModels {
    */
   public record Linear(float[] weights, float bias, long batch) implements TestModel {
     @Override
-    public byte[] bytes() {
+    public OnnxGraphBuilder graph() {
       Object b = batch < 0 ? "batch" : batch;
       int k = weights.length;
       return new OnnxGraphBuilder("linear")
@@ -79,8 +119,7 @@ public final class OnnxTestModels {
           .floats("b", new float[] {bias}, 1)
           .node("MatMul", new String[] {"x", "w"}, new String[] {"xw"})
           .node("Add", new String[] {"xw", "b"}, new String[] {"y"})
-          .output("y", OnnxGraphBuilder.FLOAT, b, 1)
-          .build();
+          .output("y", OnnxGraphBuilder.FLOAT, b, 1);
     }
 
     /** The reference output: one value per row. */
@@ -143,7 +182,7 @@ public final class OnnxTestModels {
     public static final int OUT = 2;
 
     @Override
-    public byte[] bytes() {
+    public OnnxGraphBuilder graph() {
       return new OnnxGraphBuilder("mlp")
           .input("user_features", OnnxGraphBuilder.FLOAT, "batch", USER)
           .input("item_features", OnnxGraphBuilder.FLOAT, "batch", ITEM)
@@ -162,8 +201,7 @@ public final class OnnxTestModels {
           .node("Relu", new String[] {"h2"}, new String[] {"h3"})
           .node("MatMul", new String[] {"h3", "w2"}, new String[] {"h4"})
           .node("Add", new String[] {"h4", "b2"}, new String[] {"scores"})
-          .output("scores", OnnxGraphBuilder.FLOAT, "batch", OUT)
-          .build();
+          .output("scores", OnnxGraphBuilder.FLOAT, "batch", OUT);
     }
 
     /** The reference output, (rows, 2). */
@@ -215,7 +253,7 @@ public final class OnnxTestModels {
    */
   public record IdsAndWords(long threshold) implements TestModel {
     @Override
-    public byte[] bytes() {
+    public OnnxGraphBuilder graph() {
       return new OnnxGraphBuilder("ids_and_words")
           .input("ids", OnnxGraphBuilder.INT64, "batch", 3)
           .input("words", OnnxGraphBuilder.STRING, "batch")
@@ -226,8 +264,7 @@ public final class OnnxTestModels {
           .node("Identity", new String[] {"words"}, new String[] {"words_out"})
           .output("id_sum", OnnxGraphBuilder.INT64, "batch", 1)
           .output("large", OnnxGraphBuilder.BOOL, "batch", 1)
-          .output("words_out", OnnxGraphBuilder.STRING, "batch")
-          .build();
+          .output("words_out", OnnxGraphBuilder.STRING, "batch");
     }
 
     /** The reference row sums. */
@@ -250,13 +287,12 @@ public final class OnnxTestModels {
    */
   public record DoubleScale(double factor) implements TestModel {
     @Override
-    public byte[] bytes() {
+    public OnnxGraphBuilder graph() {
       return new OnnxGraphBuilder("double_scale")
           .input("x", OnnxGraphBuilder.DOUBLE, "batch", 2)
           .doubles("factor", new double[] {factor}, 1)
           .node("Mul", new String[] {"x", "factor"}, new String[] {"y"})
-          .output("y", OnnxGraphBuilder.DOUBLE, "batch", 2)
-          .build();
+          .output("y", OnnxGraphBuilder.DOUBLE, "batch", 2);
     }
   }
 

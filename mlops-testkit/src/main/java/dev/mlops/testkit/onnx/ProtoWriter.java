@@ -29,6 +29,12 @@ final class ProtoWriter {
     return bytes(field, nested.toByteArray());
   }
 
+  /** Appends {@code other}'s fields as they are. */
+  ProtoWriter append(ProtoWriter other) {
+    out.writeBytes(other.toByteArray());
+    return this;
+  }
+
   byte[] toByteArray() {
     return out.toByteArray();
   }

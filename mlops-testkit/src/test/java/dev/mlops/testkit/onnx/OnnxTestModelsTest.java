@@ -2,9 +2,13 @@ package dev.mlops.testkit.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mlops.internal.mlmodel.ExternalTensor;
 import dev.mlops.internal.mlmodel.OnnxGraph;
 import dev.mlops.model.DataType;
 import dev.mlops.model.TensorSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -64,5 +68,37 @@ class OnnxTestModelsTest {
   void linearReference() {
     assertThat(OnnxTestModels.linear(new float[] {1, 2}, 0.5f).predict(new float[][] {{3, 4}}))
         .containsExactly(11.5f);
+  }
+
+  @Test
+  @DisplayName(
+      "with external data the weights go, one after the other, to a file beside the model and"
+          + " the graph only points at them")
+  void externalData() throws Exception {
+    float[] weights = {1, 2, 3};
+    OnnxTestModels.TestModel model =
+        OnnxTestModels.linear(weights, 0.5f).withExternalData("weights/linear.bin");
+    Path file = model.writeTo(dir.resolve("m.onnx"));
+
+    OnnxGraph g = OnnxGraph.read(file);
+    assertThat(g.externalData())
+        .containsExactly(
+            new ExternalTensor("w", "weights/linear.bin", 0, 12),
+            new ExternalTensor("b", "weights/linear.bin", 12, 4));
+    assertThat(g.signature()).isEqualTo(read(OnnxTestModels.linear(weights, 0.5f)).signature());
+    ByteBuffer data =
+        ByteBuffer.wrap(Files.readAllBytes(dir.resolve("weights/linear.bin")))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(new float[] {data.getFloat(), data.getFloat(), data.getFloat(), data.getFloat()})
+        .containsExactly(1, 2, 3, 0.5f);
+    assertThat(data.hasRemaining()).isFalse();
+  }
+
+  @Test
+  @DisplayName("without external data a model has no data files to write")
+  void inlineData() {
+    assertThat(OnnxTestModels.mlp(1).graph().externalFiles()).isEmpty();
+    assertThat(OnnxTestModels.mlp(1).withExternalData("d.bin").graph().externalFiles())
+        .containsOnlyKeys("d.bin");
   }
 }
