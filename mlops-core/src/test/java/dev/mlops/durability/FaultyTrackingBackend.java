@@ -42,6 +42,13 @@ final class FaultyTrackingBackend implements TrackingBackend {
     this.delegate = delegate;
   }
 
+  /** Creates an experiment named {@code experiment} and a run in it; returns the run's id. */
+  String startRun(String experiment) {
+    String id = createExperiment(experiment, null, Map.of());
+    return createRun(new NewRun(id, "run", System.currentTimeMillis(), "u", Map.of(), null))
+        .runId();
+  }
+
   /**
    * Every {@code logBatch} fails once {@code metrics} metric points were stored, until recovery.
    */

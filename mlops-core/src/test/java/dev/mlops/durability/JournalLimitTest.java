@@ -11,12 +11,10 @@ import dev.mlops.internal.logging.RetryPolicy;
 import dev.mlops.internal.logging.RunChannel;
 import dev.mlops.internal.store.SqliteDatabase;
 import dev.mlops.internal.store.SqliteTrackingBackend;
-import dev.mlops.spi.NewRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,12 +44,7 @@ class JournalLimitTest {
     try (SqliteDatabase database = SqliteDatabase.open(db, root)) {
       FaultyTrackingBackend backend =
           new FaultyTrackingBackend(new SqliteTrackingBackend(database, root, dir));
-      String experiment = backend.createExperiment("limit", null, Map.of());
-      String runId =
-          backend
-              .createRun(
-                  new NewRun(experiment, "run", System.currentTimeMillis(), "u", Map.of(), null))
-              .runId();
+      String runId = backend.startRun("limit");
       LoggingOptions options =
           LoggingOptions.defaults(10_000)
               .withBackpressure(Backpressure.SPILL, dir.resolve("journal"))
@@ -103,13 +96,7 @@ class JournalLimitTest {
         run.flush();
 
         assertThat(failure.get()).isNull();
-        Map<String, MetricRows> stored = MetricRows.of(db, runId);
-        assertThat(stored).hasSize(THREADS);
-        stored.forEach(
-            (key, rows) -> {
-              assertThat(rows.rows()).as(key).isEqualTo(PER_THREAD);
-              assertThat(rows.contiguousOnce()).as(key + " " + rows).isTrue();
-            });
+        MetricRows.assertEachKeyStoredOnce(db, runId, THREADS, PER_THREAD);
         assertThat(engine.stats().pointsSent()).isEqualTo((long) THREADS * PER_THREAD);
         assertThat(engine.stats().journalBytes()).isZero();
       } finally {

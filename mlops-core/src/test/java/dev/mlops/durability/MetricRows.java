@@ -1,5 +1,7 @@
 package dev.mlops.durability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,6 +25,18 @@ record MetricRows(long rows, long distinctSteps, long minStep, long maxStep) {
   /** True when steps 0..maxStep are each stored exactly once. */
   boolean contiguousOnce() {
     return rows == distinctSteps && minStep == 0 && rows == maxStep + 1;
+  }
+
+  /** Asserts that the run holds exactly {@code keys} keys, each with steps 0..perKey-1 once. */
+  static void assertEachKeyStoredOnce(Path database, String runId, int keys, int perKey)
+      throws SQLException {
+    Map<String, MetricRows> stored = of(database, runId);
+    assertThat(stored).hasSize(keys);
+    stored.forEach(
+        (key, rows) -> {
+          assertThat(rows.rows()).as(key).isEqualTo(perKey);
+          assertThat(rows.contiguousOnce()).as(key + " " + rows).isTrue();
+        });
   }
 
   static Map<String, MetricRows> of(Path database, String runId) throws SQLException {

@@ -12,12 +12,10 @@ import dev.mlops.internal.logging.RetryPolicy;
 import dev.mlops.internal.logging.RunChannel;
 import dev.mlops.internal.store.SqliteDatabase;
 import dev.mlops.internal.store.SqliteTrackingBackend;
-import dev.mlops.spi.NewRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,12 +48,7 @@ class OutageTest {
     try (SqliteDatabase database = SqliteDatabase.open(db, root)) {
       FaultyTrackingBackend backend =
           new FaultyTrackingBackend(new SqliteTrackingBackend(database, root, dir));
-      String experiment = backend.createExperiment("outage", null, Map.of());
-      String runId =
-          backend
-              .createRun(
-                  new NewRun(experiment, "run", System.currentTimeMillis(), "u", Map.of(), null))
-              .runId();
+      String runId = backend.startRun("outage");
       LoggingOptions options =
           LoggingOptions.defaults(10_000)
               .withBackpressure(mode, dir.resolve("journal"))
@@ -97,13 +90,7 @@ class OutageTest {
         run.flush();
 
         assertThat(failure.get()).isNull();
-        Map<String, MetricRows> stored = MetricRows.of(db, runId);
-        assertThat(stored).hasSize(THREADS);
-        stored.forEach(
-            (key, rows) -> {
-              assertThat(rows.rows()).as(key).isEqualTo(PER_THREAD);
-              assertThat(rows.contiguousOnce()).as(key + " " + rows).isTrue();
-            });
+        MetricRows.assertEachKeyStoredOnce(db, runId, THREADS, PER_THREAD);
         LoggingStats stats = engine.stats();
         assertThat(stats.backpressure()).isEqualTo(mode);
         assertThat(stats.retries()).isGreaterThanOrEqualTo(20);
