@@ -11,24 +11,24 @@ import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import dev.mlops.ArtifactStore;
 import dev.mlops.FileInfo;
-import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
 import dev.mlops.NotFoundException;
 import dev.mlops.internal.LocalFileState;
 import dev.mlops.internal.Validation;
+import dev.mlops.internal.artifacts.BucketLocation;
+import dev.mlops.internal.artifacts.LocalDownload;
+import dev.mlops.internal.artifacts.UploadFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLConnection;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
@@ -52,13 +52,13 @@ public final class GcsArtifactStore implements ArtifactStore {
   private static final int BUFFER = 1024 * 1024;
 
   private final Storage storage;
-  private final GcsLocation location;
+  private final BucketLocation location;
   private final GcsSettings settings;
   private final GcsErrors errors;
   private final boolean ownsStorage;
 
   GcsArtifactStore(
-      Storage storage, GcsLocation location, GcsSettings settings, boolean ownsStorage) {
+      Storage storage, BucketLocation location, GcsSettings settings, boolean ownsStorage) {
     this.storage = storage;
     this.location = location;
     this.settings = settings;
@@ -84,32 +84,19 @@ public final class GcsArtifactStore implements ArtifactStore {
   @Override
   public void upload(Path localFile, String path) {
     String p = Validation.artifactFile(path);
-    uploadFile(localFile, location.name(p));
+    uploadFile(localFile, location.key(p));
   }
 
   @Override
   public void uploadDirectory(Path localDir, String path) {
-    String base = Validation.artifactPath(path);
-    if (!Files.isDirectory(localDir)) {
-      throw new InvalidInputException(
-          "Local directory '" + localDir + "' does not exist or is not a directory.");
-    }
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(localDir)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new MlopsException("Cannot list local directory '" + localDir + "': " + e + ".", e);
-    }
-    for (Path f : files) {
-      String rel = localDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-      uploadFile(
-          f, location.name(Validation.artifactFile(base.isEmpty() ? rel : base + "/" + rel)));
+    for (UploadFile f : UploadFile.fromDirectory(localDir, path)) {
+      uploadFile(f.file(), location.key(f.path()));
     }
   }
 
   @Override
   public void upload(InputStream content, String path) {
-    String name = location.name(Validation.artifactFile(path));
+    String name = location.key(Validation.artifactFile(path));
     CRC32C crc = new CRC32C();
     WriteChannel writer =
         storage.writer(
@@ -181,7 +168,7 @@ public final class GcsArtifactStore implements ArtifactStore {
   @Override
   public Path download(String path, Path targetDir) {
     String p = Validation.artifactPath(path);
-    String name = location.name(p);
+    String name = location.key(p);
     @Nullable Blob blob = p.isEmpty() ? null : get(name);
     if (blob != null) {
       Path target = targetDir.resolve(p.substring(p.lastIndexOf('/') + 1));
@@ -192,29 +179,27 @@ public final class GcsArtifactStore implements ArtifactStore {
     List<Blob> blobs = blobsUnder(dirPrefix);
     if (blobs.isEmpty()) {
       if (p.isEmpty()) {
-        return LocalFiles.createDirectories(targetDir, location.rootUri());
+        return LocalDownload.createDirectory(targetDir, location.rootUri());
       }
       throw new NotFoundException(
           "Nothing is stored at " + location.uriOf(name) + ": no file and no directory.");
     }
-    String dirName = p.isEmpty() ? "" : p.substring(p.lastIndexOf('/') + 1);
-    Path dest = dirName.isEmpty() ? targetDir : targetDir.resolve(dirName);
-    return LocalFiles.viaStaging(
+    return LocalDownload.toDirectory(
         targetDir,
-        dest,
+        p.isEmpty() ? "" : p.substring(p.lastIndexOf('/') + 1),
         location.uriOf(name),
         staging -> {
           for (Blob b : blobs) {
             String rel = b.getName().substring(dirPrefix.length());
             downloadBlob(
-                b, staging.resolve(LocalFiles.safeRelative(location.uriOf(b.getName()), rel)));
+                b, staging.resolve(LocalDownload.entryName(location.uriOf(b.getName()), rel)));
           }
         });
   }
 
   @Override
   public InputStream open(String path) {
-    String name = location.name(Validation.artifactFile(path));
+    String name = location.key(Validation.artifactFile(path));
     Blob blob = get(name);
     if (blob == null) {
       throw new NotFoundException("No GCS object at " + location.uriOf(name) + ".");
@@ -229,7 +214,7 @@ public final class GcsArtifactStore implements ArtifactStore {
   @Override
   public void delete(String path) {
     String p = Validation.artifactPath(path);
-    String name = location.name(p);
+    String name = location.key(p);
     try {
       if (!p.isEmpty()) {
         storage.delete(BlobId.of(bucket(), name));
@@ -315,7 +300,7 @@ public final class GcsArtifactStore implements ArtifactStore {
 
   private void downloadBlob(Blob blob, Path target) {
     String name = blob.getName();
-    LocalFiles.writeAtomically(
+    LocalDownload.toFile(
         target,
         location.uriOf(name),
         out -> {
@@ -326,14 +311,12 @@ public final class GcsArtifactStore implements ArtifactStore {
             for (int n; (n = in.read(buf)) >= 0; ) {
               buf.flip();
               crc.update(buf.duplicate());
-              while (buf.hasRemaining()) {
-                out.write(buf);
-              }
+              out.write(buf, total);
               buf.clear();
               total += n;
             }
           } catch (IOException | RuntimeException e) {
-            if (e instanceof LocalFiles.LocalWriteException w) {
+            if (e instanceof LocalDownload.LocalWriteException w) {
               throw w;
             }
             throw errors.map(e, "downloading", name);
@@ -415,7 +398,7 @@ public final class GcsArtifactStore implements ArtifactStore {
         buf.clear().limit((int) Math.min(BUFFER, left));
         int n = in.read(buf);
         if (n < 0) {
-          throw changed(file, location.name(""), LocalFileState.of(file), LocalFileState.now(file));
+          throw changed(file, location.key(""), LocalFileState.of(file), LocalFileState.now(file));
         }
         buf.flip();
         crc.update(buf);

@@ -2,9 +2,12 @@ package dev.mlops.gcs;
 
 import com.google.cloud.storage.Storage;
 import dev.mlops.ArtifactStore;
+import dev.mlops.internal.artifacts.BucketLocation;
 import dev.mlops.spi.ArtifactStoreProvider;
 import dev.mlops.spi.BackendContext;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Makes {@link GcsArtifactStore}s for {@code gs://} URIs. Found with {@link
@@ -30,14 +33,24 @@ import java.util.Set;
  */
 public final class GcsArtifactStoreProvider implements ArtifactStoreProvider {
 
+  /** {@code gs://bucket/prefix}. */
+  static final BucketLocation.Syntax URIS =
+      new BucketLocation.Syntax(
+          "GCS",
+          "a Google Cloud Storage URI",
+          List.of("gs"),
+          Pattern.compile("^[a-z0-9][a-z0-9._\\-]{1,220}[a-z0-9]$"),
+          "3-222 characters of lowercase letters, digits, '-', '_' and '.', starting and ending"
+              + " with a letter or digit");
+
   @Override
   public Set<String> schemes() {
-    return Set.of("gs");
+    return Set.copyOf(URIS.schemes());
   }
 
   @Override
   public ArtifactStore create(String rootUri, BackendContext context) {
-    GcsLocation location = GcsLocation.parse(rootUri);
+    BucketLocation location = URIS.parse(rootUri);
     GcsSettings settings = GcsSettings.from(context);
     Storage storage =
         context.shared(settings.clientKey(), Storage.class, () -> GcsClients.create(settings));

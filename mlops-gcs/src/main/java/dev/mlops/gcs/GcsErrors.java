@@ -5,9 +5,10 @@ import dev.mlops.BackendUnavailableException;
 import dev.mlops.MlopsException;
 import dev.mlops.NotFoundException;
 import dev.mlops.PermissionDeniedException;
+import dev.mlops.internal.Causes;
+import dev.mlops.internal.artifacts.BucketLocation;
 import java.io.IOException;
 import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Turns Cloud Storage failures into the {@link MlopsException} family, with the bucket and object
@@ -15,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class GcsErrors {
 
-  private final GcsLocation location;
+  private final BucketLocation location;
 
-  GcsErrors(GcsLocation location) {
+  GcsErrors(BucketLocation location) {
     this.location = location;
   }
 
@@ -27,7 +28,7 @@ final class GcsErrors {
       return m;
     }
     String where = location.uriOf(name);
-    BaseServiceException service = serviceCause(e);
+    BaseServiceException service = Causes.find(e, BaseServiceException.class);
     if (service == null) {
       if (e instanceof IOException) {
         return new BackendUnavailableException(
@@ -82,7 +83,7 @@ final class GcsErrors {
               + " again.",
           e);
     }
-    if (code == 429 || code >= 500 || code == 0 && hasCause(e, IOException.class)) {
+    if (code == 429 || code >= 500 || code == 0 && Causes.has(e, IOException.class)) {
       return new BackendUnavailableException(
           "Google Cloud Storage is unavailable or busy while "
               + action
@@ -96,29 +97,5 @@ final class GcsErrors {
     }
     return new MlopsException(
         "Google Cloud Storage refused " + action + " " + where + detail + ": " + message, e);
-  }
-
-  private static @Nullable BaseServiceException serviceCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BaseServiceException s) {
-        return s;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return null;
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.InvalidInputException;
+import dev.mlops.internal.artifacts.BucketLocation;
 import dev.mlops.spi.ArtifactStoreProvider;
 import dev.mlops.testkit.TestBackendContext;
 import java.nio.file.Files;
@@ -95,13 +96,18 @@ class GcsArtifactStoreProviderTest {
   @Test
   @DisplayName("a malformed gs:// URI is refused with the expected form")
   void badUri() {
-    assertThatThrownBy(() -> GcsLocation.parse("gs:///x"))
+    assertThatThrownBy(() -> GcsArtifactStoreProvider.URIS.parse("gs:///x"))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("names no bucket");
-    assertThatThrownBy(() -> GcsLocation.parse("gs://UPPER/x"))
+        .hasMessage("GCS URI 'gs:///x' names no bucket: expected gs://bucket/prefix.");
+    assertThatThrownBy(() -> GcsArtifactStoreProvider.URIS.parse("s3://bkt/x"))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("bucket name 'UPPER'");
-    assertThat(GcsLocation.parse("gs://bkt//a/b/")).isEqualTo(new GcsLocation("bkt", "a/b"));
+        .hasMessage("'s3://bkt/x' is not a Google Cloud Storage URI: expected gs://bucket/prefix.");
+    assertThatThrownBy(() -> GcsArtifactStoreProvider.URIS.parse("gs://UPPER/x"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("GCS bucket name 'UPPER'")
+        .hasMessageContaining("3-222 characters");
+    assertThat(GcsArtifactStoreProvider.URIS.parse("gs://bkt//a/b/"))
+        .isEqualTo(new BucketLocation("gs", "bkt", "a/b"));
     assertThatThrownBy(
             () ->
                 GcsSettings.from(

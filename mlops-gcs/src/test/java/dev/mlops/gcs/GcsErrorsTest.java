@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("GCS error mapping")
 class GcsErrorsTest {
 
-  private final GcsErrors errors = new GcsErrors(GcsLocation.parse("gs://bkt/pre"));
+  private final GcsErrors errors =
+      new GcsErrors(GcsArtifactStoreProvider.URIS.parse("gs://bkt/pre"));
 
   @Test
   @DisplayName("a missing bucket is named; a missing object is NotFound with its URI")

@@ -7,6 +7,7 @@ import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
 import dev.mlops.NotFoundException;
 import dev.mlops.internal.Validation;
+import dev.mlops.internal.artifacts.UploadFile;
 import dev.mlops.mlflow.RestClient.Retry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
@@ -87,20 +87,8 @@ final class MlflowArtifactStore implements ArtifactStore {
 
   @Override
   public void uploadDirectory(Path localDir, String path) {
-    String p = Validation.artifactPath(path);
-    if (!Files.isDirectory(localDir)) {
-      throw new InvalidInputException(
-          "Cannot upload '" + localDir + "' as a directory: it is not one.");
-    }
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(localDir)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list '" + localDir + "'", e);
-    }
-    for (Path file : files) {
-      String relative = localDir.relativize(file).toString().replace('\\', '/');
-      upload(file, p.isEmpty() ? relative : p + "/" + relative);
+    for (UploadFile f : UploadFile.fromDirectory(localDir, path)) {
+      upload(f.file(), f.path());
     }
   }
 

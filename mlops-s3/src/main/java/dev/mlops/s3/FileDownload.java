@@ -1,17 +1,13 @@
 package dev.mlops.s3;
 
-import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
+import dev.mlops.internal.artifacts.LocalDownload;
+import dev.mlops.internal.artifacts.LocalDownload.LocalWriteException;
+import dev.mlops.internal.artifacts.LocalDownload.PartialFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,16 +66,12 @@ final class FileDownload {
   private record Range(long start, long length) {}
 
   private void run() {
-    if (Files.isDirectory(target)) {
-      throw new InvalidInputException(
-          "Cannot download "
-              + c.location().uriOf(key)
-              + " to '"
-              + target
-              + "': a directory of that name exists there. Remove it or pick another target.");
-    }
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = createTemp(dir);
+    LocalDownload.toFile(target, c.location().uriOf(key), this::fetchAll);
+    progress.finish();
+  }
+
+  /** Fetches the whole object into {@code out}, checked against its ETag where it can be. */
+  private void fetchAll(PartialFile out) {
     try {
       long size = head.contentLength();
       String etag = Checksums.etag(head.eTag());
@@ -90,34 +82,22 @@ final class FileDownload {
       }
       boolean check = checkable(etag, ranges.size());
       List<byte[]> md5s;
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        if (ranges.size() <= 1) {
-          md5s = ranges.isEmpty() ? List.of() : List.of(fetch(out, ranges.get(0), false, check));
-        } else {
-          List<Callable<byte[]>> tasks = new ArrayList<>();
-          for (Range r : ranges) {
-            tasks.add(() -> fetch(out, r, true, check));
-          }
-          md5s = Parallel.run(c.parts(), tasks);
+      if (ranges.size() <= 1) {
+        md5s = ranges.isEmpty() ? List.of() : List.of(fetch(out, ranges.get(0), false, check));
+      } else {
+        List<Callable<byte[]>> tasks = new ArrayList<>();
+        for (Range r : ranges) {
+          tasks.add(() -> fetch(out, r, true, check));
         }
+        md5s = Parallel.run(c.parts(), tasks);
       }
       if (check) {
         verify(etag, size, ranges.size(), md5s);
       }
-      move(temp);
-      progress.finish();
-    } catch (IOException | LocalWriteException e) {
-      throw localFailure(dir, e);
-    } catch (MlopsException e) {
+    } catch (MlopsException | LocalWriteException e) {
       throw e;
     } catch (RuntimeException e) {
       throw c.errors().map(e, "downloading", key);
-    } finally {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // the temp file has a hidden name; a later download replaces nothing with it
-      }
     }
   }
 
@@ -145,7 +125,7 @@ final class FileDownload {
   }
 
   /** Fetches one range into {@code out} at its offset, retrying it on a broken stream. */
-  private byte[] fetch(FileChannel out, Range range, boolean ranged, boolean check) {
+  private byte[] fetch(PartialFile out, Range range, boolean ranged, boolean check) {
     int attempts = c.settings().maxAttempts();
     for (int attempt = 1; ; attempt++) {
       long[] written = {0};
@@ -213,7 +193,7 @@ final class FileDownload {
   }
 
   private void copy(
-      InputStream in, FileChannel out, Range range, @Nullable MessageDigest md, long[] written)
+      InputStream in, PartialFile out, Range range, @Nullable MessageDigest md, long[] written)
       throws IOException {
     byte[] buf = new byte[BUFFER];
     long position = range.start();
@@ -225,26 +205,10 @@ final class FileDownload {
       if (md != null) {
         md.update(buf, 0, n);
       }
-      ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-      while (bb.hasRemaining()) {
-        try {
-          out.write(bb, position + (n - bb.remaining()));
-        } catch (IOException e) {
-          throw new LocalWriteException(e);
-        }
-      }
+      out.write(ByteBuffer.wrap(buf, 0, n), position);
       position += n;
       written[0] += n;
       progress.add(n);
-    }
-  }
-
-  /** A failed local write: not worth a retry, reported as a local problem. */
-  private static final class LocalWriteException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    LocalWriteException(IOException cause) {
-      super(cause);
     }
   }
 
@@ -289,39 +253,5 @@ final class FileDownload {
               + target
               + "'. Try again.");
     }
-  }
-
-  private Path createTemp(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      return Files.createTempFile(dir, "." + target.getFileName() + ".", ".mlops-download");
-    } catch (IOException e) {
-      throw localFailure(dir, e);
-    }
-  }
-
-  private void move(Path temp) throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private MlopsException localFailure(Path dir, Exception e) {
-    Throwable cause = e instanceof LocalWriteException ? e.getCause() : e;
-    String why =
-        cause instanceof AccessDeniedException
-            ? "permission denied"
-            : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    return new MlopsException(
-        "Cannot write the download of "
-            + c.location().uriOf(key)
-            + " into local directory '"
-            + dir
-            + "' ("
-            + why
-            + "). Pick a writable directory with free space; nothing was written.",
-        e);
   }
 }

@@ -2,20 +2,19 @@ package dev.mlops.s3;
 
 import dev.mlops.ArtifactStore;
 import dev.mlops.FileInfo;
-import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
 import dev.mlops.NotFoundException;
 import dev.mlops.internal.Validation;
+import dev.mlops.internal.artifacts.LocalDownload;
+import dev.mlops.internal.artifacts.UploadFile;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -101,25 +100,12 @@ public final class S3ArtifactStore implements ArtifactStore {
 
   @Override
   public void uploadDirectory(Path localDir, String path) {
-    String base = Validation.artifactPath(path);
-    if (!Files.isDirectory(localDir)) {
-      throw new InvalidInputException(
-          "Local directory '" + localDir + "' does not exist or is not a directory.");
-    }
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(localDir)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new MlopsException("Cannot list local directory '" + localDir + "': " + e + ".", e);
-    }
     List<Callable<Void>> tasks = new ArrayList<>();
-    for (Path f : files) {
-      String rel = localDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-      String p = Validation.artifactFile(base.isEmpty() ? rel : base + "/" + rel);
-      String key = context.location().key(p);
+    for (UploadFile f : UploadFile.fromDirectory(localDir, path)) {
+      String key = context.location().key(f.path());
       tasks.add(
           () -> {
-            FileUpload.upload(context, f, key, p, listener);
+            FileUpload.upload(context, f.file(), key, f.path(), listener);
             return null;
           });
     }
@@ -171,7 +157,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     List<S3Object> objects = objectsUnder(context.location().directoryPrefix(p), false);
     if (objects.isEmpty()) {
       if (p.isEmpty()) {
-        return DirectoryDownload.emptyRoot(targetDir, context.location());
+        return LocalDownload.createDirectory(targetDir, context.location().rootUri());
       }
       throw new NotFoundException(
           "Nothing is stored at " + context.location().uriOf(key) + ": no file and no directory.");

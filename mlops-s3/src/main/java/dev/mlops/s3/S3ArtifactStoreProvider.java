@@ -1,9 +1,12 @@
 package dev.mlops.s3;
 
 import dev.mlops.ArtifactStore;
+import dev.mlops.internal.artifacts.BucketLocation;
 import dev.mlops.spi.ArtifactStoreProvider;
 import dev.mlops.spi.BackendContext;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Makes {@link S3ArtifactStore}s for {@code s3://} and {@code s3a://} URIs. Found with {@link
@@ -45,14 +48,25 @@ import java.util.Set;
  */
 public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
 
+  /** {@code s3://bucket/prefix} or {@code s3a://bucket/prefix}. */
+  static final BucketLocation.Syntax URIS =
+      new BucketLocation.Syntax(
+          "S3",
+          "an S3 URI",
+          List.of("s3", "s3a"),
+          // Lenient on purpose: S3-compatible stores allow more than AWS does (e.g. underscores).
+          Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._\\-]{2,254}$"),
+          "3-63 characters of lowercase letters, digits, '.' and '-' (S3-compatible stores may"
+              + " also allow uppercase and '_')");
+
   @Override
   public Set<String> schemes() {
-    return Set.of("s3", "s3a");
+    return Set.copyOf(URIS.schemes());
   }
 
   @Override
   public ArtifactStore create(String rootUri, BackendContext context) {
-    S3Location location = S3Location.parse(rootUri);
+    BucketLocation location = URIS.parse(rootUri);
     S3Settings settings = S3Settings.from(context);
     S3Clients clients =
         context.shared(settings.clientKey(), S3Clients.class, () -> S3Clients.create(settings));

@@ -4,6 +4,8 @@ import dev.mlops.BackendUnavailableException;
 import dev.mlops.MlopsException;
 import dev.mlops.NotFoundException;
 import dev.mlops.PermissionDeniedException;
+import dev.mlops.internal.Causes;
+import dev.mlops.internal.artifacts.BucketLocation;
 import java.io.IOException;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -28,10 +30,10 @@ final class S3Errors {
   private static final Set<String> BAD_DIGEST =
       Set.of("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "InvalidChecksum");
 
-  private final S3Location location;
+  private final BucketLocation location;
   private final String endpoint;
 
-  S3Errors(S3Location location, String endpoint) {
+  S3Errors(BucketLocation location, String endpoint) {
     this.location = location;
     this.endpoint = endpoint;
   }
@@ -148,7 +150,7 @@ final class S3Errors {
                 + " run where an IAM role provides them.",
             e);
       }
-      if (hasCause(e, IOException.class)) {
+      if (Causes.has(e, IOException.class)) {
         return new BackendUnavailableException(
             "Cannot reach S3 at "
                 + endpoint
@@ -166,18 +168,6 @@ final class S3Errors {
     }
     return new MlopsException(
         "Unexpected failure while " + action + " " + where + ": " + rootMessage(e), e);
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 
   static String rootMessage(Throwable e) {

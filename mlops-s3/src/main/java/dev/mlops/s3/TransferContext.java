@@ -1,5 +1,6 @@
 package dev.mlops.s3;
 
+import dev.mlops.internal.artifacts.BucketLocation;
 import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -12,7 +13,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param errors maps SDK failures for this location
  */
 record TransferContext(
-    S3Clients clients, S3Location location, S3Settings settings, S3Errors errors) {
+    S3Clients clients, BucketLocation location, S3Settings settings, S3Errors errors) {
 
   S3Client s3() {
     return clients.s3();

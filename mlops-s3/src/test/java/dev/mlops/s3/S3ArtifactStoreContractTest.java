@@ -2,7 +2,7 @@ package dev.mlops.s3;
 
 import dev.mlops.ArtifactStore;
 import dev.mlops.Mlops;
-import dev.mlops.testkit.ArtifactStoreContract;
+import dev.mlops.testkit.ObjectStoreContract;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("S3 artifact store contract, against S3Proxy")
-class S3ArtifactStoreContractTest extends ArtifactStoreContract {
+class S3ArtifactStoreContractTest extends ObjectStoreContract {
 
   private static S3ProxyServer server;
 

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -87,31 +86,6 @@ class S3ArtifactStoreTest {
   }
 
   @Test
-  @DisplayName("listing shows direct children only, directories with size -1, sorted by path")
-  void listIsOneLevel() throws IOException {
-    Path dir = tmp.resolve("tree");
-    Files.createDirectories(dir.resolve("model/data"));
-    Files.writeString(dir.resolve("b.txt"), "bb");
-    Files.writeString(dir.resolve("a.txt"), "a");
-    Files.writeString(dir.resolve("model/MLmodel"), "flavors: {}");
-    Files.writeString(dir.resolve("model/data/w.bin"), "1234");
-    store.uploadDirectory(dir, "");
-
-    assertThat(store.list(""))
-        .containsExactly(
-            new FileInfo("a.txt", false, 1),
-            new FileInfo("b.txt", false, 2),
-            new FileInfo("model", true, -1));
-    assertThat(store.list("model"))
-        .containsExactly(
-            new FileInfo("model/MLmodel", false, 11), new FileInfo("model/data", true, -1));
-    assertThat(store.list("model/data/"))
-        .containsExactly(new FileInfo("model/data/w.bin", false, 4));
-    assertThat(store.list("missing")).isEmpty();
-    assertThat(store.list("a.txt")).isEmpty();
-  }
-
-  @Test
   @DisplayName(
       "a directory downloads with every file under its own name, and the root into the target")
   void directoryDownload() throws IOException {
@@ -132,20 +106,6 @@ class S3ArtifactStoreTest {
     Path root = store.download("", tmp.resolve("all"));
     assertThat(root).isEqualTo(tmp.resolve("all"));
     assertThat(root.resolve("model/data/w.bin")).hasSameBinaryContentAs(dir.resolve("data/w.bin"));
-  }
-
-  @Test
-  @DisplayName("a directory downloaded again over an older copy replaces its files")
-  void directoryDownloadMerges() throws IOException {
-    store.upload(new ByteArrayInputStream("v1".getBytes(StandardCharsets.UTF_8)), "d/f.txt");
-    store.download("d", tmp.resolve("out"));
-    Files.writeString(tmp.resolve("out/d/local-only.txt"), "mine");
-    store.upload(new ByteArrayInputStream("v2".getBytes(StandardCharsets.UTF_8)), "d/f.txt");
-
-    store.download("d", tmp.resolve("out"));
-
-    assertThat(tmp.resolve("out/d/f.txt")).hasContent("v2");
-    assertThat(tmp.resolve("out/d/local-only.txt")).hasContent("mine");
   }
 
   @Test
@@ -197,22 +157,6 @@ class S3ArtifactStoreTest {
     store.upload(file("v", "two!".getBytes(StandardCharsets.UTF_8)), "f.txt");
 
     assertThat(store.list("")).containsExactly(new FileInfo("f.txt", false, 4));
-  }
-
-  @Test
-  @DisplayName("deleting a directory removes everything under it and nothing beside it")
-  void deletePrefix() {
-    for (String p : List.of("a/x", "a/sub/y", "ab/z", "a.txt")) {
-      store.upload(new ByteArrayInputStream(p.getBytes(StandardCharsets.UTF_8)), p);
-    }
-    store.delete("a");
-
-    assertThat(store.list("")).extracting(FileInfo::path).containsExactly("a.txt", "ab");
-    store.delete("a.txt");
-    store.delete("nothing/here");
-    assertThat(store.list("")).extracting(FileInfo::path).containsExactly("ab");
-    store.delete("");
-    assertThat(store.list("")).isEmpty();
   }
 
   @Test

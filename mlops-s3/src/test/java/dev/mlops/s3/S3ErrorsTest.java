@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class S3ErrorsTest {
 
   private final S3Errors errors =
-      new S3Errors(S3Location.parse("s3://bkt/pre"), "http://127.0.0.1:9000");
+      new S3Errors(S3ArtifactStoreProvider.URIS.parse("s3://bkt/pre"), "http://127.0.0.1:9000");
 
   private static S3Exception s3(String code, int status) {
     return (S3Exception)

@@ -1,5 +1,6 @@
 package dev.mlops.s3;
 
+import dev.mlops.internal.artifacts.BucketLocation;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   static S3ArtifactStore storeWith(String uri, S3Settings settings, S3Clients clients) {
-    S3Location location = S3Location.parse(uri);
+    BucketLocation location = S3ArtifactStoreProvider.URIS.parse(uri);
     return new S3ArtifactStore(
         new TransferContext(
             clients, location, settings, new S3Errors(location, settings.endpointDescription())),

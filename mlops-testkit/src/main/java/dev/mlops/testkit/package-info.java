@@ -12,6 +12,9 @@
  *       stages and resolution of {@code models:/} and {@code runs:/} URIs.
  *   <li>{@link dev.mlops.testkit.ArtifactStoreContract}: upload, list, download, open and delete on
  *       one {@link dev.mlops.ArtifactStore}.
+ *   <li>{@link dev.mlops.testkit.ObjectStoreContract}: the artifact store contract plus the cases
+ *       where key prefixes and directories part ways, for stores over a flat object namespace (S3,
+ *       Cloud Storage).
  * </ul>
  *
  * <p>Each contract has one factory method and a {@code @Nested} class per capability; every test is
