@@ -4,15 +4,17 @@ import dev.mlops.InvalidInputException;
 import java.time.Duration;
 
 /**
- * Dynamic batching settings for {@link BatchingPredictor}: requests arriving within {@link
- * #maxBatchDelay()} of the first one waiting are run together, up to {@link #maxBatchSize()} rows.
+ * Dynamic batching settings for {@link BatchingPredictor}: requests queued together run as one
+ * batch of up to {@link #maxBatchSize()} rows. An idle worker that gets a request waits up to
+ * {@link #maxBatchDelay()} for others to join it while callers are known to be on their way; a
+ * worker that finds requests already queued runs them at once (see {@link BatchingPredictor}).
  *
  * <pre>{@code
  * Batching b = Batching.of(64, Duration.ofMillis(2)).withQueueCapacity(4096);
  * }</pre>
  *
  * @param maxBatchSize most rows run at once (a single larger request still runs, alone)
- * @param maxBatchDelay longest a request waits for others to join its batch
+ * @param maxBatchDelay longest a request waits for others to join its batch (zero: never waits)
  * @param queueCapacity requests that may wait; beyond it new ones fail with {@link
  *     PredictorOverloadedException}
  * @param requestTimeout longest a caller waits for its result before {@link

@@ -2,26 +2,21 @@ package dev.mlops.serving;
 
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
-import dev.mlops.internal.mlmodel.SignatureCheck;
-import dev.mlops.model.DataType;
 import dev.mlops.model.ModelSignature;
 import dev.mlops.model.Predictor;
 import dev.mlops.model.Tensor;
 import dev.mlops.model.TensorSpec;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +39,16 @@ import org.slf4j.LoggerFactory;
  * not started. Requests whose non-batch dimensions differ run in separate batches. If a batch
  * fails, its requests are retried one by one so that each caller gets its own result or error.
  *
+ * <p>When to wait: the delay only applies when a worker was idle. A worker that comes back from a
+ * batch and finds requests queued runs them at once (up to {@code maxBatchSize} rows): they have
+ * already waited for the previous batch, and while this one runs the next one forms. An idle worker
+ * that gets a request waits, up to {@code maxBatchDelay} after that request arrived, for the batch
+ * to fill, but only while some caller that was just answered has not yet returned from {@code
+ * predict} (such callers usually come straight back with their next request): when nobody is on the
+ * way, waiting cannot fill the batch, so it runs at once. A full batch never waits. One worker
+ * collects a batch at a time, so with {@link Batching#workers()} above one the next batch is
+ * collected while the previous one runs.
+ *
  * <p>Thread-safe. Owns the wrapped predictor: {@link #close()} finishes queued requests, stops the
  * workers and closes it.
  */
@@ -51,13 +56,28 @@ public final class BatchingPredictor implements Predictor {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchingPredictor.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** What the collecting worker waits for; callers wake it when they bring it. */
+  private static final int WANTS_NOTHING = 0;
+
+  private static final int WANTS_FIRST = 1;
+  private static final int WANTS_FULL_BATCH = 2;
 
   private final Predictor delegate;
   private final Batching batching;
   private final ModelSignature signature;
-  private final ArrayBlockingQueue<Request> queue;
+  private final boolean anyTwoFit;
+  private final ConcurrentLinkedQueue<BatchRequest> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedRequests = new AtomicInteger();
+  private final AtomicLong queuedRows = new AtomicLong();
+  private final AtomicInteger callers = new AtomicInteger();
+  private final AtomicInteger running = new AtomicInteger();
+  private final ReentrantLock collecting = new ReentrantLock();
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile @Nullable Thread collector;
+  private volatile int wants = WANTS_NOTHING;
   private volatile boolean stopping;
 
   /**
@@ -71,14 +91,14 @@ public final class BatchingPredictor implements Predictor {
     this.signature = delegate.signature();
     requireBatchMajor(signature.inputs(), "input");
     requireBatchMajor(signature.outputs(), "output");
-    this.queue = new ArrayBlockingQueue<>(batching.queueCapacity());
+    this.anyTwoFit = BatchTensors.fixedAfterBatch(signature.inputs());
     int pool = POOLS.incrementAndGet();
     for (int i = 0; i < batching.workers(); i++) {
       Thread t = new Thread(this::work, "mlops-batcher-" + pool + "-" + i);
       t.setDaemon(true);
       workers.add(t);
-      t.start();
     }
+    workers.forEach(Thread::start);
   }
 
   @Override
@@ -98,46 +118,41 @@ public final class BatchingPredictor implements Predictor {
 
   /** Requests waiting to run. */
   public int queued() {
-    return queue.size();
+    return queuedRequests.get();
   }
 
   @Override
   public Map<String, Tensor> predict(Map<String, Tensor> inputs) {
-    SignatureCheck.checkInputs(signature, inputs);
-    Request r = new Request(inputs, rowsOf(inputs));
+    InputCheck.check(signature, inputs);
+    long rows = rowsOf(inputs);
     if (stopping) {
       throw closedException();
     }
-    if (!queue.offer(r)) {
+    if (queuedRequests.incrementAndGet() > batching.queueCapacity()) {
+      queuedRequests.decrementAndGet();
       throw new PredictorOverloadedException(
           "The prediction queue is full ("
               + batching.queueCapacity()
               + " requests waiting): shed load or retry later, or raise Batching.queueCapacity.");
     }
-    if (stopping && r.cancel()) {
-      throw closedException();
-    }
+    BatchRequest r = new BatchRequest(inputs, rows);
+    callers.incrementAndGet();
     try {
-      return r.result.get(batching.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      r.cancel();
-      throw new PredictionTimeoutException(
-          "No result within "
-              + batching.requestTimeout().toMillis()
-              + " ms ("
-              + queue.size()
-              + " requests queued): the model is too slow for this load. Raise"
-              + " Batching.requestTimeout, add workers or shed load.");
-    } catch (InterruptedException e) {
-      r.cancel();
-      Thread.currentThread().interrupt();
-      throw new MlopsException("Interrupted while waiting for a prediction.", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
+      queue.offer(r);
+      long waiting = queuedRows.addAndGet(rows);
+      int w = wants;
+      if (w == WANTS_FIRST || (w == WANTS_FULL_BATCH && waiting >= batching.maxBatchSize())) {
+        wakeCollector();
       }
-      throw new MlopsException("Prediction failed: " + cause, cause);
+      if (stopping && r.cancel()) {
+        throw closedException();
+      }
+      return await(r);
+    } finally {
+      callers.decrementAndGet();
+      if (wants == WANTS_FULL_BATCH && nobodyOnTheWay()) {
+        wakeCollector();
+      }
     }
   }
 
@@ -148,6 +163,7 @@ public final class BatchingPredictor implements Predictor {
       return;
     }
     stopping = true;
+    wakeCollector();
     boolean interrupted = false;
     for (Thread t : workers) {
       while (t.isAlive()) {
@@ -158,10 +174,10 @@ public final class BatchingPredictor implements Predictor {
         }
       }
     }
-    Request r;
+    BatchRequest r;
     while ((r = queue.poll()) != null) {
       if (r.start()) {
-        r.result.completeExceptionally(closedException());
+        r.fail(closedException());
       }
     }
     delegate.close();
@@ -175,88 +191,177 @@ public final class BatchingPredictor implements Predictor {
     return "BatchingPredictor[" + delegate + ", " + batching + "]";
   }
 
-  // ---- the worker
+  private Map<String, Tensor> await(BatchRequest r) {
+    Map<String, Tensor> out;
+    try {
+      out = r.await(batching.requestTimeout().toNanos());
+    } catch (InterruptedException e) {
+      r.cancel();
+      Thread.currentThread().interrupt();
+      throw new MlopsException("Interrupted while waiting for a prediction.", e);
+    }
+    if (out == null) {
+      r.cancel();
+      throw new PredictionTimeoutException(
+          "No result within "
+              + batching.requestTimeout().toMillis()
+              + " ms ("
+              + queuedRequests.get()
+              + " requests queued): the model is too slow for this load. Raise"
+              + " Batching.requestTimeout, add workers or shed load.");
+    }
+    return out;
+  }
+
+  // ---- the workers
 
   private void work() {
-    Request carry = null; // a request that did not fit the last batch
+    List<BatchRequest> batch = new ArrayList<>();
     while (true) {
-      Request first = carry;
-      carry = null;
+      long rows;
+      collecting.lock();
       try {
-        if (first == null) {
-          first = queue.poll(50, TimeUnit.MILLISECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        collector = Thread.currentThread();
+        rows = collect(batch);
+      } finally {
+        collector = null;
+        collecting.unlock();
+      }
+      if (rows < 0) {
         return;
       }
-      if (first == null) {
-        if (stopping && queue.isEmpty()) {
-          return;
-        }
-        continue;
-      }
-      List<Request> batch = new ArrayList<>();
-      batch.add(first);
-      long rows = first.rows;
-      long deadline = first.enqueued + batching.maxBatchDelay().toNanos();
-      while (rows < batching.maxBatchSize()) {
-        Request next;
-        long wait = deadline - System.nanoTime();
-        try {
-          next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        if (next == null) {
-          break;
-        }
-        if (rows + next.rows > batching.maxBatchSize()) {
-          carry = next;
-          break;
-        }
-        batch.add(next);
-        rows += next.rows;
-      }
       try {
-        runBatch(batch);
+        runBatch(batch, rows);
       } catch (RuntimeException | Error e) {
         // Whatever escaped goes to the callers still waiting; the worker keeps serving.
         LOG.warn("A batch of {} requests failed: {}", batch.size(), e.toString());
-        batch.forEach(r -> r.result.completeExceptionally(e));
+        for (BatchRequest r : batch) {
+          if (!r.done()) {
+            deliver(r, e);
+          }
+        }
+      } finally {
+        batch.clear();
       }
     }
   }
 
-  private void runBatch(List<Request> batch) {
-    Map<String, List<Request>> groups = new LinkedHashMap<>();
-    for (Request r : batch) {
+  /**
+   * Waits for requests and moves the next batch into {@code batch}.
+   *
+   * @return the batch's rows, or -1 when the predictor is closing and nothing is left
+   */
+  private long collect(List<BatchRequest> batch) {
+    BatchRequest head = queue.peek();
+    boolean wasIdle = head == null;
+    if (wasIdle) {
+      wants = WANTS_FIRST;
+      while ((head = queue.peek()) == null) {
+        if (stopping) {
+          wants = WANTS_NOTHING;
+          return -1;
+        }
+        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+      }
+      wants = WANTS_NOTHING;
+    }
+    if (wasIdle && !batching.maxBatchDelay().isZero()) {
+      long deadline = head.enqueued + batching.maxBatchDelay().toNanos();
+      wants = WANTS_FULL_BATCH;
+      while (queuedRows.get() < batching.maxBatchSize() && !nobodyOnTheWay() && !stopping) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        LockSupport.parkNanos(this, left);
+      }
+      wants = WANTS_NOTHING;
+    }
+    long rows = 0;
+    BatchRequest r;
+    while (rows < batching.maxBatchSize() && (r = queue.peek()) != null) {
+      if (!batch.isEmpty() && rows + r.rows > batching.maxBatchSize()) {
+        break;
+      }
+      queue.poll();
+      running.incrementAndGet();
+      queuedRequests.decrementAndGet();
+      queuedRows.addAndGet(-r.rows);
       if (r.start()) {
-        groups.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
-      }
-    }
-    for (List<Request> group : groups.values()) {
-      if (group.size() == 1) {
-        runAlone(group.get(0));
+        batch.add(r);
+        rows += r.rows;
       } else {
-        runTogether(group);
+        running.decrementAndGet();
+      }
+    }
+    return rows;
+  }
+
+  /** True when every caller inside {@code predict} is queued or running: nobody else is coming. */
+  private boolean nobodyOnTheWay() {
+    return callers.get() - queuedRequests.get() - running.get() <= 0;
+  }
+
+  private void wakeCollector() {
+    Thread c = collector;
+    if (c != null) {
+      LockSupport.unpark(c);
+    }
+  }
+
+  private void runBatch(List<BatchRequest> batch, long rows) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (batch.size() == 1) {
+      runAlone(batch.get(0));
+    } else if (anyTwoFit) {
+      runTogether(batch, rows);
+    } else {
+      for (List<BatchRequest> group : groupsByShape(batch)) {
+        if (group.size() == 1) {
+          runAlone(group.get(0));
+        } else {
+          runTogether(group, group.stream().mapToLong(x -> x.rows).sum());
+        }
       }
     }
   }
 
-  private void runAlone(Request r) {
-    try {
-      r.result.complete(delegate.predict(r.inputs));
-    } catch (RuntimeException | Error e) {
-      r.result.completeExceptionally(e);
+  private List<List<BatchRequest>> groupsByShape(List<BatchRequest> batch) {
+    List<List<BatchRequest>> groups = new ArrayList<>();
+    for (BatchRequest r : batch) {
+      List<BatchRequest> home = null;
+      for (List<BatchRequest> g : groups) {
+        if (BatchTensors.compatible(signature.inputs(), g.get(0), r)) {
+          home = g;
+          break;
+        }
+      }
+      if (home == null) {
+        home = new ArrayList<>();
+        groups.add(home);
+      }
+      home.add(r);
     }
+    return groups;
   }
 
-  private void runTogether(List<Request> group) {
+  private void runAlone(BatchRequest r) {
     Map<String, Tensor> out;
     try {
-      out = delegate.predict(concat(group));
+      out = delegate.predict(r.inputs);
+    } catch (RuntimeException | Error e) {
+      deliver(r, e);
+      return;
+    }
+    deliver(r, out);
+  }
+
+  private void runTogether(List<BatchRequest> group, long rows) {
+    Map<String, Tensor> out;
+    try {
+      out = delegate.predict(BatchTensors.concat(signature.inputs(), group, rows));
     } catch (RuntimeException e) {
       LOG.debug(
           "A batch of {} requests failed ({}); running them one by one",
@@ -265,72 +370,30 @@ public final class BatchingPredictor implements Predictor {
       group.forEach(this::runAlone);
       return;
     }
-    long total = group.stream().mapToLong(r -> r.rows).sum();
-    for (Tensor t : out.values()) {
-      if (t.rank() == 0 || t.dim(0) != total) {
-        LOG.debug("Output {} is not batch-major; running {} requests one by one", t, group.size());
-        group.forEach(this::runAlone);
-        return;
-      }
+    if (!BatchTensors.batchMajor(out, rows)) {
+      LOG.debug("An output is not batch-major; running {} requests one by one", group.size());
+      group.forEach(this::runAlone);
+      return;
     }
     long offset = 0;
-    for (Request r : group) {
-      Map<String, Tensor> mine = new LinkedHashMap<>();
-      for (Map.Entry<String, Tensor> e : out.entrySet()) {
-        mine.put(e.getKey(), slice(e.getValue(), offset, r.rows, total));
-      }
+    for (BatchRequest r : group) {
+      deliver(r, BatchTensors.rows(out, offset, r.rows, rows));
       offset += r.rows;
-      r.result.complete(mine);
     }
   }
 
-  // ---- tensors
-
-  private Map<String, Tensor> concat(List<Request> group) {
-    Map<String, Tensor> merged = new LinkedHashMap<>();
-    long total = group.stream().mapToLong(r -> r.rows).sum();
-    for (TensorSpec spec : signature.inputs()) {
-      Tensor first = group.get(0).inputs.get(spec.name());
-      long[] shape = first.shape();
-      shape[0] = total;
-      if (spec.type() == DataType.STRING) {
-        List<String> all = new ArrayList<>();
-        for (Request r : group) {
-          all.addAll(Arrays.asList(r.inputs.get(spec.name()).toStringArray()));
-        }
-        merged.put(spec.name(), Tensor.of(all.toArray(String[]::new), shape));
-      } else {
-        long bytes = 0;
-        for (Request r : group) {
-          bytes += r.inputs.get(spec.name()).bytes().remaining();
-        }
-        ByteBuffer buf =
-            ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
-        for (Request r : group) {
-          buf.put(r.inputs.get(spec.name()).bytes());
-        }
-        buf.flip();
-        merged.put(spec.name(), Tensor.wrap(spec.type(), buf, shape));
-      }
-    }
-    return merged;
+  /** Counts the request as no longer running, then wakes its caller with the outputs. */
+  private void deliver(BatchRequest r, Map<String, Tensor> out) {
+    running.decrementAndGet();
+    r.complete(out);
   }
 
-  private static Tensor slice(Tensor t, long offset, long rows, long total) {
-    long[] shape = t.shape();
-    shape[0] = rows;
-    if (t.type() == DataType.STRING) {
-      String[] all = t.toStringArray();
-      int per = (int) (all.length / total);
-      return Tensor.of(
-          Arrays.copyOfRange(all, (int) (offset * per), (int) ((offset + rows) * per)), shape);
-    }
-    ByteBuffer bytes = t.bytes();
-    int per = (int) (bytes.remaining() / total);
-    ByteBuffer part =
-        bytes.slice((int) (offset * per), (int) (rows * per)).order(ByteOrder.nativeOrder());
-    return Tensor.wrap(t.type(), part, shape);
+  private void deliver(BatchRequest r, Throwable error) {
+    running.decrementAndGet();
+    r.fail(error);
   }
+
+  // ---- checks
 
   private static long rowsOf(Map<String, Tensor> inputs) {
     long rows = -1;
@@ -372,51 +435,5 @@ public final class BatchingPredictor implements Predictor {
 
   private MlopsException closedException() {
     return new MlopsException("This batching predictor is closed: load the model again.");
-  }
-
-  /** One caller's request. */
-  private static final class Request {
-    private static final int QUEUED = 0;
-    private static final int STARTED = 1;
-    private static final int CANCELLED = 2;
-
-    final Map<String, Tensor> inputs;
-    final long rows;
-    final long enqueued = System.nanoTime();
-    final String key;
-    final CompletableFuture<Map<String, Tensor>> result = new CompletableFuture<>();
-    private final AtomicInteger state = new AtomicInteger(QUEUED);
-
-    Request(Map<String, Tensor> inputs, long rows) {
-      this.inputs = inputs;
-      this.rows = rows;
-      this.key = shapeKey(inputs);
-    }
-
-    /** Claims the request for running; false when its caller gave up. */
-    boolean start() {
-      return state.compareAndSet(QUEUED, STARTED);
-    }
-
-    /** Withdraws the request; false when it already started. */
-    boolean cancel() {
-      return state.compareAndSet(QUEUED, CANCELLED);
-    }
-
-    private static String shapeKey(Map<String, Tensor> inputs) {
-      StringBuilder sb = new StringBuilder();
-      List<String> names = new ArrayList<>(inputs.keySet());
-      names.sort(null);
-      for (String n : names) {
-        long[] s = inputs.get(n).shape();
-        sb.append(n).append(Arrays.toString(Arrays.copyOfRange(s, 1, s.length))).append(';');
-      }
-      return sb.toString();
-    }
-
-    @Override
-    public String toString() {
-      return "Request[" + rows + " rows]";
-    }
   }
 }

@@ -10,7 +10,6 @@ import ai.onnxruntime.OrtSession;
 import dev.mlops.BackendUnavailableException;
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
-import dev.mlops.internal.mlmodel.SignatureCheck;
 import dev.mlops.model.ModelSignature;
 import dev.mlops.model.Predictor;
 import dev.mlops.model.Tensor;
@@ -119,7 +118,7 @@ public final class OnnxPredictor implements Predictor {
 
   @Override
   public Map<String, Tensor> predict(Map<String, Tensor> inputs) {
-    SignatureCheck.checkInputs(signature, inputs);
+    InputCheck.check(signature, inputs);
     enter();
     try {
       return run(inputs);

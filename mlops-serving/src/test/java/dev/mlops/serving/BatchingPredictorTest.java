@@ -6,19 +6,25 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
+import dev.mlops.model.DataType;
 import dev.mlops.model.ModelSignature;
 import dev.mlops.model.Predictor;
 import dev.mlops.model.Tensor;
+import dev.mlops.model.TensorSpec;
 import dev.mlops.testkit.onnx.OnnxTestModels;
+import java.lang.Thread.State;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -35,11 +41,16 @@ class BatchingPredictorTest {
 
   @TempDir Path dir;
   private final ExecutorService pool = Executors.newCachedThreadPool();
+  private final List<Thread> callerThreads = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() throws InterruptedException {
     pool.shutdownNow();
     assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    for (Thread t : callerThreads) {
+      t.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(t.isAlive()).isFalse();
+    }
   }
 
   /** Counts calls and can hold them at a gate. */
@@ -106,9 +117,19 @@ class BatchingPredictorTest {
   @Test
   @DisplayName("64 concurrent callers each get their own rows back, run in batches")
   void concurrentCallersGetTheirOwnRows() throws Exception {
+    concurrentCallers(Batching.of(16, Duration.ofMillis(5)));
+  }
+
+  @Test
+  @DisplayName(
+      "with two workers, one collecting while the other runs, every caller still gets its own rows")
+  void twoWorkers() throws Exception {
+    concurrentCallers(Batching.of(16, Duration.ofMillis(5)).withWorkers(2));
+  }
+
+  private void concurrentCallers(Batching batching) throws Exception {
     OnnxTestModels.Linear model = OnnxTestModels.linear(new float[] {1, 2, 3}, 0.5f);
     Gated gated = linear(model);
-    Batching batching = Batching.of(16, Duration.ofMillis(5));
     try (BatchingPredictor p = new BatchingPredictor(gated, batching)) {
       // Hold the first run until 32 more requests wait, so later runs must be batches.
       gated.gate = rows -> p.queued() >= 32;
@@ -251,5 +272,181 @@ class BatchingPredictorTest {
     assertThatThrownBy(() -> p.predict(new float[][] {{2}}))
         .isInstanceOf(MlopsException.class)
         .hasMessageContaining("closed");
+  }
+
+  @Test
+  @DisplayName("a lone request runs at once rather than waiting out a long maxBatchDelay")
+  void loneRequestDoesNotWaitForTheDelay() {
+    Batching batching =
+        Batching.of(64, Duration.ofHours(1)).withRequestTimeout(Duration.ofSeconds(20));
+    try (BatchingPredictor p =
+        new BatchingPredictor(linear(OnnxTestModels.linear(new float[] {2}, 1)), batching)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(p.predict(new float[][] {{i}})[0][0]).isEqualTo(2f * i + 1);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("callers fewer than maxBatchSize, calling in a loop, never wait out a long delay")
+  void closedLoopCallersDoNotWaitForTheDelay() throws Exception {
+    OnnxTestModels.Linear model = OnnxTestModels.linear(new float[] {1, 1}, 0);
+    Batching batching =
+        Batching.of(64, Duration.ofHours(1)).withRequestTimeout(Duration.ofSeconds(20));
+    try (BatchingPredictor p = new BatchingPredictor(linear(model), batching)) {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int c = 0; c < 8; c++) {
+        int caller = c;
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    assertThat(p.predict(new float[][] {{caller, i}})[0][0])
+                        .isEqualTo((float) caller + i);
+                  }
+                  return true;
+                }));
+      }
+      for (Future<Boolean> f : results) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("close finishes the requests already queued before closing the model")
+  void closeFinishesQueuedRequests() throws Exception {
+    Gated gated = linear(OnnxTestModels.linear(new float[] {1}, 0));
+    CountDownLatch release = new CountDownLatch(1);
+    gated.gate = rows -> release.getCount() == 0;
+    BatchingPredictor p = new BatchingPredictor(gated, Batching.of(4, Duration.ZERO));
+    List<FutureTask<float[][]>> waiting = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      float v = i;
+      waiting.add(call(() -> p.predict(new float[][] {{v}})));
+      if (i == 1) {
+        assertThat(gated.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+    // All three callers are parked waiting for their results: the later two are queued for good.
+    awaitCondition(() -> p.queued() == 2 && allParked());
+
+    Thread closer = new Thread(p::close);
+    closer.start();
+    awaitCondition(() -> closer.getState() == State.WAITING); // joining the worker
+    release.countDown();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(waiting.get(i).get(30, TimeUnit.SECONDS)[0][0]).isEqualTo(i + 1f);
+    }
+    closer.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(gated.closed).isTrue();
+  }
+
+  @Test
+  @DisplayName("when a batch fails, its requests run one by one and only the bad one fails")
+  void failedBatchIsRetriedOneByOne() throws Exception {
+    Gated gated = new Gated(new RowSums(13f));
+    CountDownLatch release = new CountDownLatch(1);
+    gated.gate = rows -> release.getCount() == 0;
+    try (BatchingPredictor p = new BatchingPredictor(gated, Batching.of(8, Duration.ZERO))) {
+      FutureTask<float[][]> first = call(() -> p.predict(new float[][] {{1, 1}}));
+      assertThat(gated.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      List<FutureTask<float[][]>> rest = new ArrayList<>();
+      for (float v : new float[] {2, 13, 4, 5}) {
+        rest.add(call(() -> p.predict(new float[][] {{v, 1}})));
+      }
+      awaitCondition(() -> p.queued() == 4 && allParked());
+      release.countDown();
+
+      assertThat(first.get(30, TimeUnit.SECONDS)[0][0]).isEqualTo(2f);
+      assertThat(rest.get(0).get(30, TimeUnit.SECONDS)[0][0]).isEqualTo(3f);
+      assertThatThrownBy(() -> rest.get(1).get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("poison row");
+      assertThat(rest.get(2).get(30, TimeUnit.SECONDS)[0][0]).isEqualTo(5f);
+      assertThat(rest.get(3).get(30, TimeUnit.SECONDS)[0][0]).isEqualTo(6f);
+      assertThat(gated.rowsPerCall).contains(4L);
+    }
+  }
+
+  @Test
+  @DisplayName("requests whose second dimension differs run in separate batches, each correct")
+  void differentWidthsRunApart() throws Exception {
+    Gated gated = new Gated(new RowSums(Float.NaN));
+    CountDownLatch release = new CountDownLatch(1);
+    gated.gate = rows -> release.getCount() == 0;
+    try (BatchingPredictor p = new BatchingPredictor(gated, Batching.of(16, Duration.ZERO))) {
+      FutureTask<float[][]> first = call(() -> p.predict(new float[][] {{1}}));
+      assertThat(gated.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      List<FutureTask<float[][]>> rest = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        float[][] rows = i % 2 == 0 ? new float[][] {{i, 1}} : new float[][] {{i, 1, 1}};
+        rest.add(call(() -> p.predict(rows)));
+      }
+      awaitCondition(() -> p.queued() == 6 && allParked());
+      release.countDown();
+
+      assertThat(first.get(30, TimeUnit.SECONDS)[0][0]).isEqualTo(1f);
+      for (int i = 0; i < 6; i++) {
+        float expected = i + (i % 2 == 0 ? 1 : 2);
+        assertThat(rest.get(i).get(30, TimeUnit.SECONDS)[0][0]).isEqualTo(expected);
+      }
+      assertThat(gated.rowsPerCall).contains(3L);
+    }
+  }
+
+  /** Calls {@code body} on a new thread of its own. */
+  private <T> FutureTask<T> call(Callable<T> body) {
+    FutureTask<T> task = new FutureTask<>(body);
+    Thread t = new Thread(task);
+    callerThreads.add(t);
+    t.start();
+    return task;
+  }
+
+  /** True when every thread started by {@link #call} is parked waiting for its result. */
+  private boolean allParked() {
+    return callerThreads.stream().allMatch(t -> t.getState() == State.TIMED_WAITING);
+  }
+
+  /** Sums each row of {@code x} (any width) into {@code y}; a row starting with poison fails. */
+  private static final class RowSums implements Predictor {
+    private final float poison;
+
+    RowSums(float poison) {
+      this.poison = poison;
+    }
+
+    @Override
+    public ModelSignature signature() {
+      return new ModelSignature(
+          List.of(TensorSpec.of("x", DataType.FLOAT32, -1, -1)),
+          List.of(TensorSpec.of("y", DataType.FLOAT32, -1, 1)));
+    }
+
+    @Override
+    public Map<String, Tensor> predict(Map<String, Tensor> inputs) {
+      float[][] x = inputs.get("x").toFloatMatrix();
+      float[] y = new float[x.length];
+      for (int r = 0; r < x.length; r++) {
+        if (x[r][0] == poison) {
+          throw new InvalidInputException("poison row " + r);
+        }
+        for (float v : x[r]) {
+          y[r] += v;
+        }
+      }
+      return Map.of("y", Tensor.of(y, x.length, 1));
+    }
+
+    @Override
+    public String device() {
+      return "CPU";
+    }
+
+    @Override
+    public void close() {}
   }
 }
