@@ -78,8 +78,11 @@ public final class OnnxPredictor implements Predictor {
       throw new InvalidInputException(
           "ONNX file '" + onnxFile.toAbsolutePath() + "' does not exist. Check the path.");
     }
+    // Native initialisation and session creation need a deep stack: see LargeStack.
+    Placed placed =
+        LargeStack.call(
+            "mlops-onnx-load", () -> place(OrtEnvironment.getEnvironment(), onnxFile, options));
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    Placed placed = place(env, onnxFile, options);
     OnnxPredictor p;
     try {
       p =
