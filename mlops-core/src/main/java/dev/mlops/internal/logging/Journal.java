@@ -147,8 +147,8 @@ final class Journal implements AutoCloseable {
    */
   void append(
       int run, byte kind, String key, @Nullable String text, double value, long ts, long step) {
-    if (tail.get() - ackPosition >= maxBytes) {
-      awaitRoom(key);
+    if (maxBytes != Long.MAX_VALUE && tail.get() - ackPosition >= maxBytes) {
+      awaitRoom(key); // only with a limit: without one, no shared state is read here
     }
     JournalFormat.Scratch s = SCRATCH.get();
     int length = JournalFormat.encode(s, run, kind, key, text, value, ts, step);
