@@ -330,6 +330,9 @@ public final class LoggingEngine implements AutoCloseable {
     boolean caughtUp = awaitAll(timeout);
     stopped = true;
     writer.stopping();
+    // Counted before the worker is told to give up: once told, it fails the points of the write
+    // it is retrying and marks them done, and they would be missing from both counts below.
+    long pending = Math.max(0, accepted.sum() - completed.get());
     stop.countDown();
     Journal j = journal;
     int lost;
@@ -356,7 +359,7 @@ public final class LoggingEngine implements AutoCloseable {
       if (q != null) {
         q.offer(wake);
       }
-      int stuck = (int) Math.min(Integer.MAX_VALUE, Math.max(0, accepted.sum() - completed.get()));
+      int stuck = (int) Math.min(Integer.MAX_VALUE, Math.max(0, pending - dropped));
       if (caughtUp) {
         join(deadline);
       }
