@@ -27,7 +27,7 @@ class JournalLimitTest {
 
   private static final int THREADS = 8;
   private static final int PER_THREAD = 25_000;
-  private static final int SEGMENT = 1 << 20;
+  private static final int SEGMENT = 256 << 10;
   private static final long LIMIT = 2L * SEGMENT;
   private static final RetryPolicy FAST =
       new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(50));
@@ -75,8 +75,8 @@ class JournalLimitTest {
           producer.start();
           producers.add(producer);
         }
-        // 200,000 points need about 10 MB of journal: with the backend down, every producer
-        // ends up waiting for room.
+        // Each producer's 25,000 points need about 1.2 MB of journal, more than the 512 KiB limit
+        // on their own: with the backend down, every producer ends up waiting for room.
         while (!producers.stream().allMatch(p -> p.getState() == Thread.State.TIMED_WAITING)) {
           assertThat(producers)
               .as("producers finished during the outage")
