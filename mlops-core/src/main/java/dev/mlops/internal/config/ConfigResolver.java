@@ -115,44 +115,29 @@ public final class ConfigResolver {
         workingDirectory != null
             ? workingDirectory
             : Path.of(systemProperties.getProperty("user.dir", ".")).toAbsolutePath();
-    Path cache = cacheDir;
-    if (cache == null) {
-      String c = lookup("MLOPS_CACHE_DIR");
-      cache =
-          c != null
-              ? Path.of(c)
-              : Path.of(
-                  systemProperties.getProperty("user.home", "."), ".cache", "mlops", "models");
-    }
+    Path cache = cacheDir != null ? cacheDir : cacheSubdirectory("MLOPS_CACHE_DIR", "models");
     int capacity =
         logQueueCapacity != null
             ? logQueueCapacity
-            : parseInt("MLOPS_LOG_QUEUE_CAPACITY", lookup("MLOPS_LOG_QUEUE_CAPACITY"), 100_000);
+            : (int) wholeNumber("MLOPS_LOG_QUEUE_CAPACITY", 100_000, "", Integer.MAX_VALUE);
     Duration timeout =
         closeTimeout != null
             ? closeTimeout
             : Duration.ofMillis(
-                parseInt("MLOPS_CLOSE_TIMEOUT_MS", lookup("MLOPS_CLOSE_TIMEOUT_MS"), 60_000));
+                wholeNumber("MLOPS_CLOSE_TIMEOUT_MS", 60_000, "", Integer.MAX_VALUE));
 
     Backpressure mode =
         backpressure != null ? backpressure : parseBackpressure(lookup("MLOPS_LOG_BACKPRESSURE"));
-    Path journal = journalDir;
-    if (journal == null) {
-      String j = lookup("MLOPS_LOG_JOURNAL_DIR");
-      journal =
-          j != null
-              ? Path.of(j)
-              : Path.of(
-                  systemProperties.getProperty("user.home", "."), ".cache", "mlops", "journal");
-    }
-
+    Path journal =
+        journalDir != null ? journalDir : cacheSubdirectory("MLOPS_LOG_JOURNAL_DIR", "journal");
     long journalMax =
         journalMaxBytes != null
             ? journalMaxBytes
-            : parseLong(
+            : wholeNumber(
                 "MLOPS_LOG_JOURNAL_MAX_BYTES",
-                lookup("MLOPS_LOG_JOURNAL_MAX_BYTES"),
-                MlopsConfig.NO_JOURNAL_LIMIT);
+                MlopsConfig.NO_JOURNAL_LIMIT,
+                " of bytes",
+                Long.MAX_VALUE);
 
     Map<String, String> settings = new HashMap<>();
     for (String name : PASSED_SETTINGS) {
@@ -198,28 +183,40 @@ public final class ConfigResolver {
     return env == null || env.isEmpty() ? null : env;
   }
 
-  private static long parseLong(String name, @Nullable String value, long fallback) {
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(
-          name + " must be a whole number of bytes, got '" + value + "'. Fix or unset it.");
-    }
+  /** The directory {@code envName} names, else {@code ~/.cache/mlops/<leaf>}. */
+  private Path cacheSubdirectory(String envName, String leaf) {
+    String dir = lookup(envName);
+    return dir != null
+        ? Path.of(dir)
+        : Path.of(systemProperties.getProperty("user.home", "."), ".cache", "mlops", leaf);
   }
 
-  private static int parseInt(String name, @Nullable String value, int fallback) {
+  /**
+   * The whole number {@code envName} sets (at most {@code max}), else {@code fallback}.
+   *
+   * @param unit how the message names the unit, e.g. {@code " of bytes"}, or empty
+   */
+  private long wholeNumber(String envName, long fallback, String unit, long max) {
+    String value = lookup(envName);
     if (value == null) {
       return fallback;
     }
     try {
-      return Integer.parseInt(value.trim());
+      long n = Long.parseLong(value.trim());
+      if (n <= max) {
+        return n;
+      }
     } catch (NumberFormatException e) {
-      throw new InvalidInputException(
-          name + " must be a whole number, got '" + value + "'. Fix or unset it.");
+      // reported below
     }
+    throw new InvalidInputException(
+        envName
+            + " must be a whole number"
+            + unit
+            + (max < Long.MAX_VALUE ? " up to " + max : "")
+            + ", got '"
+            + value
+            + "'. Fix or unset it.");
   }
 
   @SafeVarargs
